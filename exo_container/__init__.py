@@ -1,0 +1,18 @@
+"""exo_container: an eXo-kernel-style XML-configured IoC container.
+
+Generic on purpose: it knows components, plugins, init-params, profiles and
+extensions, never what the components do.
+"""
+from .aliases import java_name, register_alias, resolve_alias
+from .errors import ConfigurationError, ContainerError, KernelError
+from .lifecycle import Disposable, Startable
+from .params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
+from .plugin import BaseComponentPlugin, ComponentPlugin
+
+__all__ = [
+    "java_name", "register_alias", "resolve_alias",
+    "ConfigurationError", "ContainerError", "KernelError",
+    "Disposable", "Startable",
+    "InitParams", "ObjectParameter", "PropertiesParam", "ValueParam", "ValuesParam",
+    "BaseComponentPlugin", "ComponentPlugin",
+]

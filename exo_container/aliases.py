@@ -1,0 +1,40 @@
+"""Java class names as aliases of Python classes.
+
+Configuration written for the Java add-on names Java classes
+(``org.exoplatform.webconferencing.WebConferencingService``); a Python class
+declares those names so the same XML ports unchanged.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+T = TypeVar("T", bound=type)
+
+_ALIASES: dict[str, str] = {}
+
+
+def java_name(*names: str) -> Callable[[T], T]:
+    """Class decorator: register ``names`` as aliases of the decorated class."""
+
+    def register(cls: T) -> T:
+        target = f"{cls.__module__}.{cls.__qualname__}"
+        for name in names:
+            _ALIASES[name] = target
+        cls.__java_names__ = tuple(names)  # type: ignore[attr-defined]
+        return cls
+
+    return register
+
+
+def register_alias(java: str, python_path: str) -> None:
+    """Declare an alias without importing the target (for modules that must stay lazy)."""
+    _ALIASES[java] = python_path
+
+
+def resolve_alias(name: str) -> str:
+    """The Python dotted path for ``name`` (itself when it is no alias)."""
+    return _ALIASES.get(name, name)
+
+
+def known_aliases() -> dict[str, str]:
+    return dict(_ALIASES)

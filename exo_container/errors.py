@@ -1,0 +1,35 @@
+"""Kernel exceptions.
+
+Every error a deployer can cause must say *where*: the file and line of the
+configuration that caused it, so they are carried as fields, not baked into
+free text only.
+"""
+from __future__ import annotations
+
+
+class KernelError(Exception):
+    """Base of every error the kernel raises on purpose."""
+
+
+class ConfigurationError(KernelError):
+    """A configuration file (or a value inside it) is wrong.
+
+    ``str()`` gives the one-line form ``<file>:<line>: <message>`` that the CLI
+    and the boot log print, so a deployer can jump straight to the spot.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return f"{where}{self.message}"
+
+
+class ContainerError(KernelError):
+    """Wiring or lifecycle failed (unsatisfiable constructor, ambiguity, failing start)."""

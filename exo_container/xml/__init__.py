@@ -1,0 +1,1 @@
+"""The configuration model (plain dataclasses) and its lxml parser."""
