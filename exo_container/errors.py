@@ -33,3 +33,17 @@ class ConfigurationError(KernelError):
 
 class ContainerError(KernelError):
     """Wiring or lifecycle failed (unsatisfiable constructor, ambiguity, failing start)."""
+
+
+class ConfigurationWarning(ConfigurationError):
+    """A configuration problem the kernel tolerates (logged, boot goes on): an unknown
+    external-plugin target, a skipped plugin, an import that is not found.
+
+    A subclass so that code collecting ``ConfigurationError`` problems keeps working,
+    while ``exo-container check`` can tell warnings (exit 0) from errors (exit 1).
+    """
+
+    severity = "warning"
+
+
+ConfigurationError.severity = "error"  # type: ignore[attr-defined]
