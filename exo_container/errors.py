@@ -18,6 +18,8 @@ class ConfigurationError(KernelError):
     and the boot log print, so a deployer can jump straight to the spot.
     """
 
+    severity = "error"
+
     def __init__(self, message: str, file: str | None = None, line: int | None = None):
         self.message = message
         self.file = file
@@ -44,6 +46,3 @@ class ConfigurationWarning(ConfigurationError):
     """
 
     severity = "warning"
-
-
-ConfigurationError.severity = "error"  # type: ignore[attr-defined]
