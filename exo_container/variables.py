@@ -1,0 +1,81 @@
+"""``${name}`` / ``${name:default}`` substitution, exactly as the eXo kernel's
+``Deserializer.resolveVariables`` does it.
+
+The algorithm is deliberately not a regex: the kernel's single left-to-right pass
+has quirks real configuration relies on (or trips over), and a port must behave the
+same so Java files load unchanged:
+
+* only ``${`` opens a reference; a ``$`` inside an open reference is plain text, so
+  references never nest (``${a${b}}`` looks up the key ``a${b``);
+* a reference closes at the first ``}`` not directly preceded by ``\\``;
+* the content splits at the *first* ``:`` (the default may contain more ``:``);
+  in the default ``\\{`` and ``\\}`` stand for ``{`` and ``}``; there is no
+  bash-style ``:-``;
+* if nothing in the string resolved, the input comes back unchanged (unresolved
+  references included); as soon as one reference resolved, the unresolved ones
+  are replaced by nothing;
+* values are never re-resolved, and ``${}`` is emitted literally.
+
+Which keys are special (``container.name.suffix``, ``portal.container.X``) is the
+``lookup``'s business, not this module's.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+Lookup = Callable[[str], "str | None"]
+
+_NORMAL, _SEEN_DOLLAR, _IN_BRACKET = 0, 1, 2
+
+# java.lang.String.trim() removes every char <= U+0020, not Unicode whitespace.
+_JAVA_TRIM = "".join(chr(c) for c in range(0x21))
+
+
+def java_trim(text: str) -> str:
+    """``String.trim()``: strips ASCII control characters and spaces only."""
+    return text.strip(_JAVA_TRIM)
+
+
+def resolve_variables(text: str, lookup: Lookup) -> str:
+    """Substitute the ``${...}`` references of ``text`` using ``lookup`` (None = not found)."""
+    if not text or "${" not in text:
+        return text
+    out: list[str] = []
+    resolved_any = False
+    state = _NORMAL
+    start = 0  # first char not yet copied to ``out`` (or the "$" of the open reference)
+    for i, c in enumerate(text):
+        if c == "$" and state != _IN_BRACKET:
+            state = _SEEN_DOLLAR
+        elif c == "{" and state == _SEEN_DOLLAR:
+            out.append(text[start:i - 1])
+            state = _IN_BRACKET
+            start = i - 1
+        elif state == _SEEN_DOLLAR:
+            state = _NORMAL
+        elif c == "}" and state == _IN_BRACKET and text[i - 1] != "\\":
+            if start + 2 == i:
+                out.append("${}")
+            else:
+                key = text[start + 2:i]
+                default: str | None = None
+                colon = key.find(":")
+                if colon >= 0:
+                    key, default = key[:colon], key[colon + 1:]
+                value = lookup(key)
+                if value is None and default is not None:
+                    value = default.replace("\\{", "{").replace("\\}", "}")
+                if value is not None:
+                    resolved_any = True
+                    out.append(value)
+            start = i + 1
+            state = _NORMAL
+    if not resolved_any:
+        return text
+    out.append(text[start:])
+    return "".join(out)
+
+
+def resolve_string(text: str, lookup: Lookup) -> str:
+    """What every string of a configuration file gets: substitution, then ``trim()``."""
+    return java_trim(resolve_variables(text, lookup))
