@@ -1,0 +1,632 @@
+"""The container: registers configured components, wires them by constructor, applies
+their plugins and runs their lifecycle, with the eXo kernel's semantics (§6 of
+kernel-configuration.md).
+
+dependency-injector does the storage: every component is a ``providers.Singleton`` in a
+``containers.DynamicContainer``.  What dependency-injector does not know (key rules,
+lookup by assignable type, constructor choice, plugins, creation-completion order,
+Startable/Disposable, "class not found: skip and report") is the thin layer here.
+
+Choices where the kernel is unspecified or Java-specific (documented so tests can rely
+on them):
+
+* Components are registered in configuration (document) order, and that is the order
+  in which independent Startable components are created and started.
+* A dependency cycle between constructors is a :class:`ContainerError` naming the
+  cycle.  As in the kernel, a cycle that goes through a *plugin* gets the partly built
+  instance (its plugins are still being applied).
+* External plugins apply when their target equals the component key as written, the
+  Python dotted path of a class key, or any Java alias of that class.
+* A failing ``start()`` stops the components already started (in reverse) before the
+  :class:`ContainerError` propagates, so a failed boot does not leak running services.
+* All creation runs under one re-entrant lock: components are singletons, and the
+  kernel's per-thread creation context becomes a single creation stack.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import re
+import threading
+import typing
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
+
+from dependency_injector import containers, providers
+
+from .aliases import known_aliases, resolve_alias
+from .errors import ConfigurationError, ConfigurationWarning, ContainerError
+from .injection import Constructor, Parameter, ParameterKind, constructors_of, qualified_name
+from .lifecycle import Disposable, Startable
+from .params import InitParams
+from .xml.model import ComponentConfig, Configuration, LifecyclePluginConfig, PluginConfig, Source
+
+if TYPE_CHECKING:
+    from .properties import PropertyStore
+
+log = logging.getLogger("exo_container")
+
+T = TypeVar("T")
+Key = str | type
+
+
+class ClassNotFound(LookupError):
+    """A ``type`` (or key) names no importable class; the message says why."""
+
+
+def load_class(name: str) -> type:
+    """The class named ``name``: a Java alias or a Python dotted path (nested classes allowed)."""
+    path = resolve_alias(name.strip())
+    if not path or any(c.isspace() for c in path):
+        raise ClassNotFound(f"'{name}' is not a class name")
+    parts = path.split(".")
+    error: Exception | None = None
+    for split in range(len(parts) - 1, 0, -1):
+        module_name = ".".join(parts[:split])
+        try:
+            obj: Any = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and not module_name.startswith(exc.name):
+                raise ClassNotFound(f"cannot import {module_name}: {exc}") from exc
+            error = exc
+            continue
+        except Exception as exc:  # the module exists but is broken: say so, do not hide it
+            raise ClassNotFound(f"cannot import {module_name}: {type(exc).__name__}: {exc}") from exc
+        try:
+            for attr in parts[split:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            raise ClassNotFound(f"module {module_name} has no class {'.'.join(parts[split:])}") from None
+        if not isinstance(obj, type):
+            raise ClassNotFound(f"{path} is not a class")
+        return obj
+    alias = f" (alias of {path})" if path != name else ""
+    raise ClassNotFound(f"no module found for {name}{alias}" + (f": {error}" if error else ""))
+
+
+_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """``addPlugin`` -> ``add_plugin``, ``addIMControl`` -> ``add_im_control``."""
+    return _CAMEL.sub(r"\1_\2", _ACRONYM.sub(r"\1_\2", name)).lower()
+
+
+def _where(source: Source | None) -> tuple[str | None, int | None]:
+    return (source.file, source.line) if source else (None, None)
+
+
+@dataclass(eq=False)
+class ComponentAdapter:
+    """One registered component: its key, its class, where it was configured."""
+
+    key: Key
+    implementation: type
+    config: ComponentConfig | None = None
+    provider: providers.Provider | None = field(default=None, repr=False)
+    instance: Any = field(default=None, repr=False)  # set once created
+    created: bool = False
+
+    @property
+    def key_name(self) -> str:
+        return self.key if isinstance(self.key, str) else qualified_name(self.key)
+
+    @property
+    def source(self) -> Source | None:
+        return self.config.source if self.config else None
+
+    @property
+    def init_params(self) -> InitParams | None:
+        return self.config.init_params if self.config else None
+
+    def describe(self) -> str:
+        where = f" (declared at {self.source})" if self.source else ""
+        return f"{self.key_name}{where}"
+
+
+@dataclass
+class Dependency:
+    """How one constructor parameter is satisfied (what ``graph`` prints)."""
+
+    parameter: Parameter
+    adapter: ComponentAdapter | None = None  # for a component
+    value: str = "component"  # "component" | "init-params" | "none" | "default"
+
+
+class ExoContainer:
+    """The eXo kernel's ``ExoContainer``: configured components wired by constructor.
+
+    Built from a merged :class:`Configuration` (see :func:`exo_container.boot.boot` for
+    the whole boot); registration happens in the constructor, instances are created
+    lazily, ``start()`` creates and starts the Startable ones.
+    """
+
+    def __init__(
+        self,
+        configuration: Configuration | None = None,
+        properties: "PropertyStore | None" = None,
+        *,
+        strict: bool = False,
+        problems: Iterable[ConfigurationError] = (),
+    ) -> None:
+        from .properties import PropertyStore
+
+        self.configuration = configuration if configuration is not None else Configuration()
+        self.properties = properties if properties is not None else PropertyStore()
+        self.strict = strict
+        self.problems: list[ConfigurationError] = list(problems)
+        self._di = containers.DynamicContainer()
+        self._adapters: dict[Key, ComponentAdapter] = {}
+        self._by_name: dict[str, ComponentAdapter] = {}  # every string that names a class-keyed adapter
+        self._lock = threading.RLock()
+        self._creating: list[ComponentAdapter] = []
+        self._partial: dict[int, Any] = {}  # id(adapter) -> instance whose plugins are being applied
+        self._completed: list[ComponentAdapter] = []  # creation-completion order
+        self._started: list[ComponentAdapter] = []
+        self._state = "initialized"
+        self._lifecycle_plugins: list[Any] = []
+
+        self.register_component_instance(ExoContainer, self)
+        self.register_component_instance(PropertyStore, self.properties)
+        self._create_lifecycle_plugins()
+        for config in self.configuration.components.values():
+            self._register_configured(config)
+        self._warn_unknown_targets()
+        self._call_lifecycle_plugins("init_container")
+
+    # ------------------------------------------------------------------ registration
+
+    def register_component_implementation(
+        self, key: Key, implementation: type, config: ComponentConfig | None = None
+    ) -> ComponentAdapter:
+        """Register a lazily created singleton (what the configuration does for each component)."""
+        adapter = ComponentAdapter(key, implementation, config)
+        adapter.provider = providers.Singleton(self._create, adapter)
+        self._add(adapter)
+        return adapter
+
+    def register_component_instance(self, key: Key, instance: Any) -> ComponentAdapter:
+        """Register an already built object (the built-ins, or objects made by the caller)."""
+        adapter = ComponentAdapter(key, type(instance), None, providers.Object(instance), instance, True)
+        self._add(adapter)
+        self._completed.append(adapter)
+        return adapter
+
+    def _add(self, adapter: ComponentAdapter) -> None:
+        if adapter.key in self._adapters:
+            raise ContainerError(f"A component is already registered under key {adapter.key_name}")
+        self._adapters[adapter.key] = adapter
+        self._di.set_provider(f"c{len(self._adapters)}", adapter.provider)
+        for name in self._names_of(adapter):
+            self._by_name.setdefault(name, adapter)
+
+    def _names_of(self, adapter: ComponentAdapter) -> set[str]:
+        """The strings an external-component-plugins target may use for this component."""
+        names = {adapter.key_name}
+        if adapter.config is not None and adapter.config.key:
+            names.add(adapter.config.key)
+        if isinstance(adapter.key, type):
+            if adapter.config is not None and not adapter.config.key:
+                names.add(adapter.config.type)
+            names.update(adapter.key.__dict__.get("__java_names__", ()))
+            path = adapter.key_name
+            names.update(java for java, python in known_aliases().items() if python == path)
+        return names
+
+    def _register_configured(self, config: ComponentConfig) -> None:
+        try:
+            implementation = load_class(config.type)
+        except ClassNotFound as exc:
+            self._problem(
+                ConfigurationError(
+                    f"Class {config.type} of component {config.effective_key} not found: {exc}; component skipped",
+                    *_where(config.source),
+                )
+            )
+            return
+        key: Key = config.effective_key
+        if config.key is None:
+            key = implementation  # key defaults to type, which just loaded
+        else:
+            try:
+                key_class = load_class(config.key)
+            except ClassNotFound:
+                key_class = None
+            if key_class is not None and issubclass(implementation, key_class):
+                key = key_class
+        if key in self._adapters and not isinstance(key, str):
+            key = config.effective_key  # the kernel falls back to the String key on a duplicate Class key
+        if key in self._adapters:
+            self._problem(
+                ConfigurationError(
+                    f"Component {config.effective_key} is registered twice; the second one is skipped",
+                    *_where(config.source),
+                )
+            )
+            return
+        self.register_component_implementation(key, implementation, config)
+
+    def _problem(self, problem: ConfigurationError) -> None:
+        """Record a tolerated problem; in strict mode an error (not a warning) is fatal."""
+        if self.strict and not isinstance(problem, ConfigurationWarning):
+            raise problem
+        self.problems.append(problem)
+        (log.warning if isinstance(problem, ConfigurationWarning) else log.error)("%s", problem)
+
+    # ------------------------------------------------------------------ lookup
+
+    def get_component_adapter(self, key: Key) -> ComponentAdapter | None:
+        """The adapter for a key: exact key, or a string naming a class-keyed component."""
+        adapter = self._adapters.get(key)
+        if adapter is None and isinstance(key, str):
+            adapter = self._by_name.get(key)
+        return adapter
+
+    def get_component_adapters(self) -> list[ComponentAdapter]:
+        """Every adapter, built-ins first, then in registration order."""
+        return list(self._adapters.values())
+
+    def get_component_instance(self, key: Key) -> Any:
+        """The component registered under ``key`` (string key, class key, or a class's name); None if none."""
+        adapter = self.get_component_adapter(key)
+        return None if adapter is None else self._instance_of(adapter)
+
+    def get_component_instance_of_type(self, cls: type[T]) -> T | None:
+        """The component keyed by ``cls``, else the unique one assignable to it; None if none."""
+        adapter = self._adapter_for_type(cls)
+        return None if adapter is None else self._instance_of(adapter)
+
+    def get_components_of_type(self, cls: type[T]) -> list[T]:
+        """Every component assignable to ``cls``, in registration order (creating them)."""
+        return [self._instance_of(a) for a in list(self._adapters.values()) if issubclass(a.implementation, cls)]
+
+    def _adapter_for_type(self, cls: type) -> ComponentAdapter | None:
+        exact = self._adapters.get(cls)
+        if exact is not None:
+            return exact
+        found = [a for a in self._adapters.values() if issubclass(a.implementation, cls)]
+        if len(found) > 1:
+            raise ContainerError(
+                f"Several components found for type {qualified_name(cls)}: "
+                + " and ".join(a.describe() for a in found)
+            )
+        return found[0] if found else None
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, (str, type)) and self.get_component_adapter(key) is not None
+
+    # ------------------------------------------------------------------ instantiation
+
+    def _instance_of(self, adapter: ComponentAdapter) -> Any:
+        with self._lock:
+            if adapter.created:
+                return adapter.instance
+            partial = self._partial.get(id(adapter))
+            if partial is not None:
+                return partial
+            if adapter in self._creating:
+                cycle = self._creating[self._creating.index(adapter):] + [adapter]
+                raise ContainerError("Dependency cycle: " + " -> ".join(a.key_name for a in cycle))
+            return adapter.provider()
+
+    def _create(self, adapter: ComponentAdapter) -> Any:
+        """The Singleton factory: construct, apply plugins, record completion."""
+        self._creating.append(adapter)
+        try:
+            instance = self._construct(adapter.implementation, adapter.init_params, adapter.source)
+        except ContainerError:
+            raise
+        except Exception as exc:
+            raise ContainerError(
+                f"Cannot instantiate component key={adapter.key_name} type={qualified_name(adapter.implementation)}"
+                f"{' found at ' + str(adapter.source) if adapter.source else ''}: {type(exc).__name__}: {exc}"
+            ) from exc
+        finally:
+            self._creating.pop()
+        self._partial[id(adapter)] = instance
+        try:
+            self._apply_plugins(adapter, instance)
+        finally:
+            del self._partial[id(adapter)]
+        adapter.instance, adapter.created = instance, True
+        self._completed.append(adapter)
+        if self._state == "started" and isinstance(instance, Startable):
+            self._start_one(adapter)
+        return instance
+
+    def plan(
+        self, cls: type, init_params: InitParams | None, source: Source | None = None
+    ) -> tuple[Constructor, list[Dependency]]:
+        """Choose the constructor of ``cls`` and say how each parameter is satisfied, creating nothing."""
+        candidates = constructors_of(cls)
+        failure: tuple[Constructor, Parameter] | None = None
+        for ctor in candidates:
+            deps: list[Dependency] = []
+            for param in ctor.parameters:
+                dep = self._satisfy(param, init_params)
+                if dep is None:
+                    failure = (ctor, param)
+                    break
+                deps.append(dep)
+            else:
+                return ctor, deps
+        assert failure is not None
+        ctor, param = failure
+        where = f" (declared at {source})" if source else ""
+        reason = "no type annotation" if param.kind is ParameterKind.UNSUPPORTED and not param.annotation else (
+            f"unsupported annotation {param.annotation}" if param.kind is ParameterKind.UNSUPPORTED
+            else "no component registered for that type"
+        )
+        raise ContainerError(
+            f"Cannot find a satisfying constructor for {qualified_name(cls)} with parameter {param.describe()} "
+            f"({reason}){where}"
+        )
+
+    def _satisfy(self, param: Parameter, init_params: InitParams | None) -> Dependency | None:
+        if param.kind is ParameterKind.INIT_PARAMS:
+            return Dependency(param, value="init-params")  # None when there are none: still satisfied
+        if param.kind is ParameterKind.COMPONENT:
+            adapter = self._adapter_for_type(param.type)  # type: ignore[arg-type]
+            if adapter is not None:
+                return Dependency(param, adapter)
+        if param.has_default:
+            return Dependency(param, value="default")
+        if param.optional:
+            return Dependency(param, value="none")
+        return None
+
+    def _construct(self, cls: type, init_params: InitParams | None, source: Source | None) -> Any:
+        ctor, deps = self.plan(cls, init_params, source)
+        kwargs: dict[str, Any] = {}
+        for dep in deps:
+            if dep.value == "init-params":
+                kwargs[dep.parameter.name] = init_params
+            elif dep.value == "none":
+                kwargs[dep.parameter.name] = None
+            elif dep.adapter is not None:
+                kwargs[dep.parameter.name] = self._instance_of(dep.adapter)
+        return ctor.factory(**kwargs)
+
+    # ------------------------------------------------------------------ plugins
+
+    def plugins_for(self, adapter: ComponentAdapter) -> list[PluginConfig]:
+        """Own plugins (priority-sorted, stable), then the external ones that target this component."""
+        own = sorted(adapter.config.plugins, key=lambda p: p.priority) if adapter.config else []
+        external: list[PluginConfig] = []
+        names = self._names_of(adapter)
+        for target, block in self.configuration.external_plugins.items():
+            if target in names:
+                external.extend(block.plugins)
+        return own + sorted(external, key=lambda p: p.priority)
+
+    def _apply_plugins(self, adapter: ComponentAdapter, instance: Any) -> None:
+        for config in self.plugins_for(adapter):
+            try:
+                plugin = self._build_plugin(config)
+                method = self._set_method(instance, config, plugin)
+            except ConfigurationError as exc:
+                self._problem(exc)
+                continue
+            try:
+                method(plugin)
+            except Exception as exc:
+                self._problem(
+                    ConfigurationError(
+                        f"Plugin {config.name} ({config.type}): {adapter.key_name}.{method.__name__} failed: "
+                        f"{type(exc).__name__}: {exc}; plugin skipped",
+                        *_where(config.source),
+                    )
+                )
+
+    def _build_plugin(self, config: PluginConfig | LifecyclePluginConfig) -> Any:
+        label = f"Plugin {config.name} ({config.type})" if config.name else f"Plugin {config.type}"
+        try:
+            cls = load_class(config.type)
+        except ClassNotFound as exc:
+            raise ConfigurationError(f"{label}: class not found: {exc}; plugin skipped", *_where(config.source)) from exc
+        try:
+            plugin = self._construct(cls, config.init_params, None)
+        except Exception as exc:
+            raise ConfigurationError(
+                f"{label}: cannot build it: {type(exc).__name__}: {exc}; plugin skipped", *_where(config.source)
+            ) from exc
+        for setter, value in (("set_name", config.name), ("set_description", config.description)):
+            method = getattr(plugin, setter, None)
+            if callable(method):
+                method(value)
+        return plugin
+
+    @staticmethod
+    def _set_method(instance: Any, config: PluginConfig, plugin: Any) -> Callable[[Any], Any]:
+        for name in dict.fromkeys((config.set_method, snake_case(config.set_method))):
+            method = getattr(instance, name, None)
+            if callable(method):
+                expected = _first_parameter_type(method)
+                if expected is not None and not isinstance(plugin, expected):
+                    raise ConfigurationError(
+                        f"Plugin {config.name} ({config.type}): {type(instance).__qualname__}.{name} expects "
+                        f"{expected.__qualname__}, not {type(plugin).__qualname__}; plugin skipped",
+                        *_where(config.source),
+                    )
+                return method
+        tried = " or ".join(dict.fromkeys((config.set_method, snake_case(config.set_method))))
+        raise ConfigurationError(
+            f"Plugin {config.name} ({config.type}): {qualified_name(type(instance))} has no method {tried}; plugin skipped",
+            *_where(config.source),
+        )
+
+    def _warn_unknown_targets(self) -> None:
+        for target, block in self.configuration.external_plugins.items():
+            if target in self._adapters or target in self._by_name or not block.plugins:
+                continue
+            sources = sorted({str(p.source) for p in block.plugins if p.source} or ({str(block.source)} if block.source else set()))
+            count = len(block.plugins)
+            where = f", declared at {', '.join(sources)}" if sources else ""
+            file, line = _where(block.source or block.plugins[0].source)
+            self._problem(
+                ConfigurationWarning(
+                    f"External plugins for unknown target {target} ({count} plugin{'s' if count != 1 else ''}{where}) skipped",
+                    file, line,
+                )
+            )
+
+    # ------------------------------------------------------------------ container lifecycle plugins
+
+    def _create_lifecycle_plugins(self) -> None:
+        """Built before the components are registered, as in the kernel: only built-ins are injectable."""
+        for config in sorted(self.configuration.container_lifecycle_plugins, key=lambda p: p.priority):
+            try:
+                self._lifecycle_plugins.append(self._build_plugin(config))
+            except ConfigurationError as exc:
+                self._problem(exc)
+
+    def _call_lifecycle_plugins(self, callback: str) -> None:
+        camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), callback)
+        for plugin in self._lifecycle_plugins:
+            method = getattr(plugin, callback, None) or getattr(plugin, camel, None)
+            if not callable(method):
+                continue
+            try:
+                method(self)
+            except Exception:
+                log.exception("Container lifecycle plugin %s failed in %s", qualified_name(type(plugin)), callback)
+
+    @property
+    def lifecycle_plugins(self) -> list[Any]:
+        return list(self._lifecycle_plugins)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def state(self) -> str:
+        """``initialized``, ``started``, ``stopped`` or ``disposed``."""
+        return self._state
+
+    def start(self) -> None:
+        """Create every Startable component, then start them in creation-completion order."""
+        if self._state == "started":
+            return
+        with self._lock:
+            for adapter in list(self._adapters.values()):
+                if issubclass(adapter.implementation, Startable):
+                    self._instance_of(adapter)
+            for adapter in list(self._completed):
+                if isinstance(adapter.instance, Startable) and adapter not in self._started:
+                    self._start_one(adapter)
+            self._state = "started"
+        self._call_lifecycle_plugins("start_container")
+
+    def _start_one(self, adapter: ComponentAdapter) -> None:
+        try:
+            adapter.instance.start()
+        except Exception as exc:
+            self._stop_started()
+            raise ContainerError(f"Cannot start component {adapter.describe()}: {type(exc).__name__}: {exc}") from exc
+        self._started.append(adapter)
+
+    def _stop_started(self) -> None:
+        while self._started:
+            adapter = self._started.pop()
+            try:
+                adapter.instance.stop()
+            except Exception:
+                log.exception("Stopping component %s failed (ignored)", adapter.describe())
+
+    def stop(self) -> None:
+        """Stop the started components in reverse order; errors are logged and ignored."""
+        if self._state != "started":
+            return
+        self._call_lifecycle_plugins("stop_container")
+        with self._lock:
+            self._stop_started()
+            self._state = "stopped"
+
+    def dispose(self) -> None:
+        """Stop if needed, then dispose the Disposable components in reverse creation order."""
+        if self._state == "disposed":
+            return
+        self.stop()
+        self._call_lifecycle_plugins("destroy_container")
+        with self._lock:
+            for adapter in reversed(self._completed):
+                if adapter.instance is not self and isinstance(adapter.instance, Disposable):
+                    try:
+                        adapter.instance.dispose()
+                    except Exception:
+                        log.exception("Disposing component %s failed (ignored)", adapter.describe())
+            self._state = "disposed"
+
+    def __enter__(self) -> "ExoContainer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    def __iter__(self) -> Iterator[ComponentAdapter]:
+        return iter(self.get_component_adapters())
+
+    # ------------------------------------------------------------------ checking without running
+
+    def verify(self) -> list[ConfigurationError]:
+        """Check what creating every component would need, creating nothing.
+
+        For each component: a satisfiable constructor; for each of its plugins: a
+        loadable class with a satisfiable constructor and a set-method on the component
+        class.  Returns the new problems (also appended to ``problems``).
+        """
+        found: list[ConfigurationError] = []
+        for adapter in list(self._adapters.values()):
+            if adapter.config is None:
+                continue
+            try:
+                self.plan(adapter.implementation, adapter.init_params)
+            except ContainerError as exc:
+                found.append(ConfigurationError(str(exc), *_where(adapter.source)))
+            for config in self.plugins_for(adapter):
+                found.extend(self._verify_plugin(adapter, config))
+        for problem in found:
+            self.problems.append(problem)
+        return found
+
+    def _verify_plugin(self, adapter: ComponentAdapter, config: PluginConfig) -> list[ConfigurationError]:
+        label = f"Plugin {config.name} ({config.type})"
+        try:
+            cls = load_class(config.type)
+        except ClassNotFound as exc:
+            return [ConfigurationError(f"{label}: class not found: {exc}", *_where(config.source))]
+        problems = []
+        try:
+            self.plan(cls, config.init_params)
+        except ContainerError as exc:
+            problems.append(ConfigurationError(f"{label}: {exc}", *_where(config.source)))
+        names = dict.fromkeys((config.set_method, snake_case(config.set_method)))
+        if not any(callable(getattr(adapter.implementation, n, None)) for n in names):
+            problems.append(
+                ConfigurationError(
+                    f"{label}: {qualified_name(adapter.implementation)} has no method {' or '.join(names)}",
+                    *_where(config.source),
+                )
+            )
+        return problems
+
+    def dependencies_of(self, adapter: ComponentAdapter) -> list[Dependency]:
+        """The constructor dependencies ``graph`` prints (raises ContainerError if unsatisfiable)."""
+        return self.plan(adapter.implementation, adapter.init_params, adapter.source)[1]
+
+    def __repr__(self) -> str:
+        return f"<ExoContainer {self._state}, {len(self._adapters)} components>"
+
+
+def _first_parameter_type(method: Callable[..., Any]) -> type | None:
+    """The class a set-method declares for its plugin parameter, when it declares one."""
+    try:
+        params = [p for p in inspect.signature(method).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if not params:
+            return None
+        hint = typing.get_type_hints(method).get(params[0].name)
+    except Exception:
+        return None
+    return hint if isinstance(hint, type) and typing.get_origin(hint) is None else None
