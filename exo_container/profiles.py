@@ -1,0 +1,79 @@
+"""Profile filtering of a configuration tree (eXo's ``ProfileDOMFilter``).
+
+Runs on the raw tree, before any ``${}`` resolution: an element of a kernel
+namespace whose ``profiles`` set is disjoint from the active profiles disappears
+with its subtree, as if it had never been written. Rules kept from the kernel:
+
+* ``profiles="a, b"`` is split on ``,``, items trimmed, empty items dropped, so
+  ``profiles=""`` (or ``" , "``) is an empty set and the element is *always* removed;
+* no negation, no wildcard, no ``${}``;
+* any kernel-namespace element may carry it, whatever the XSD says (``value``,
+  ``property``, ``entry`` ...), in every namespace version, 1_0 included;
+* only kernel-namespace elements are looked at: in a document without namespace
+  every ``profiles`` attribute is ignored and every element kept (a real kernel
+  quirk; ``honour_without_namespace=True`` switches it off);
+* parents are filtered before their children.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from lxml import etree
+
+from .variables import java_trim
+from .xml.namespaces import KERNEL_NAMESPACES, PROFILED_NAMESPACES, split_tag
+
+PROFILES_ATTRIBUTE = "profiles"
+_QUALIFIED = tuple(f"{{{ns}}}{PROFILES_ATTRIBUTE}" for ns in sorted(PROFILED_NAMESPACES))
+
+
+def parse_profiles_attribute(value: str) -> set[str]:
+    return {p for p in (java_trim(item) for item in value.split(",")) if p}
+
+
+def element_profiles(element: etree._Element) -> set[str] | None:
+    """The profiles an element asks for, or None when it carries no ``profiles`` attribute."""
+    found: set[str] | None = None
+    for name in (PROFILES_ATTRIBUTE, *_QUALIFIED):
+        value = element.get(name)
+        if value is not None:
+            found = (found or set()) | parse_profiles_attribute(value)
+    return found
+
+
+def _is_kernel(element: etree._Element, honour_without_namespace: bool) -> bool:
+    ns, _ = split_tag(element.tag)
+    return ns in KERNEL_NAMESPACES or (honour_without_namespace and ns is None)
+
+
+def filter_profiles(
+    root: etree._Element, active: Iterable[str], *, honour_without_namespace: bool = False
+) -> None:
+    """Remove, in place, the elements below ``root`` whose profiles are not active."""
+    active = set(active)
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        for child in list(element):
+            if not isinstance(child.tag, str) or not _is_kernel(child, honour_without_namespace):
+                continue
+            wanted = element_profiles(child)
+            if wanted is not None and not (wanted & active):
+                _remove(child)
+                continue
+            for name in (PROFILES_ATTRIBUTE, *_QUALIFIED):
+                child.attrib.pop(name, None)
+            stack.append(child)
+
+
+def _remove(element: etree._Element) -> None:
+    """Drop an element but keep its tail text with the previous node (text content stays intact)."""
+    parent = element.getparent()
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

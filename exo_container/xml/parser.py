@@ -1,0 +1,219 @@
+"""Parsing one configuration file into the model (the kernel's JiBX unmarshalling).
+
+Steps, as in ``ConfigurationManagerImpl.addConfiguration``: safe XML parse ->
+namespace check -> profile filter on the raw tree -> element-by-element reading in
+the order the binding enforces, ``${}`` resolved and trimmed where the binding has a
+String (not in ``priority``, ``show-deploy-info``, ``multi-instance``, ``date`` or
+``profiles``), object-params built on the spot. Any violation raises a
+ConfigurationError naming the file and line: the caller drops the whole file.
+
+Where the kernel is non-deterministic (Java HashMaps of components and
+init-params) the model keeps document order.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from lxml import etree
+
+from ..errors import ConfigurationError
+from ..params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
+from ..profiles import filter_profiles
+from .model import (
+    ComponentConfig,
+    Configuration,
+    ExternalPluginsConfig,
+    LifecyclePluginConfig,
+    PluginConfig,
+    Source,
+)
+from .namespaces import KERNEL_1_3, KERNEL_NAMESPACES, split_tag
+from .objects import ObjectBuilder
+from .reading import ParseContext
+from .safe import safe_parse
+
+CONFIGURATION = [
+    ("container-lifecycle-plugin", "*"),
+    ("component-lifecycle-plugin", "*"),
+    ("component", "*"),
+    ("external-component-plugins", "*"),
+    ("import", "*"),
+    ("remove-configuration", "*"),
+]
+CONTAINER_LIFECYCLE_PLUGIN = [("name", "?"), ("type", "1"), ("description", "?"), ("priority", "?"), ("init-params", "?")]
+COMPONENT_LIFECYCLE_PLUGIN = [("type", "1"), ("manageable-components", "1"), ("init-params", "?")]
+COMPONENT = [
+    ("key", "?"), ("jmx-name", "?"), ("type", "1"), ("description", "?"), ("show-deploy-info", "?"),
+    ("multi-instance", "?"), ("component-plugins", "?"), ("init-params", "?"),
+]
+COMPONENT_PLUGIN = [("name", "1"), ("set-method", "1"), ("type", "1"), ("description", "?"), ("priority", "?"),
+                    ("init-params", "?")]
+EXTERNAL_PLUGINS = [("target-component", "1"), ("component-plugin", "*")]
+INIT_PARAMS = [("value-param", "*"), ("values-param", "*"), ("properties-param", "*"), ("object-param", "*")]
+
+
+def parse_configuration(
+    source: str | Path | bytes,
+    *,
+    url: str,
+    properties,
+    profiles: Iterable[str] = (),
+    honour_profiles_without_namespace: bool = False,
+) -> Configuration:
+    """Parse one file. ``source`` is a path or the document bytes; ``url`` names it in
+    errors and in every ``Source``; ``properties`` is a PropertyStore (or anything with
+    a ``lookup(key) -> str | None``)."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as e:
+            raise ConfigurationError(f"cannot read configuration: {e.strerror or e}", url) from None
+    root = safe_parse(data, url).getroot()
+    ns, local = split_tag(root.tag)
+    if ns is not None and ns not in KERNEL_NAMESPACES:
+        hint = ""
+        if ns == KERNEL_1_3.replace("exoplatform", "exoplaform"):
+            hint = f" (the misspelled www.exoplaform.org exists only for 1_0..1_2; use {KERNEL_1_3})"
+        raise ConfigurationError(f"unsupported namespace {ns}{hint}", url, root.sourceline)
+    if local != "configuration":
+        raise ConfigurationError(f"root element is <{local}>, expected <configuration>", url, root.sourceline)
+    filter_profiles(root, profiles, honour_without_namespace=honour_profiles_without_namespace)
+    lookup = properties.lookup if hasattr(properties, "lookup") else properties
+    return _Reader(ParseContext(url, lookup)).configuration(root)
+
+
+class _Reader:
+    def __init__(self, ctx: ParseContext):
+        self.ctx = ctx
+        self.objects = ObjectBuilder(ctx)
+
+    def source(self, element: etree._Element) -> Source:
+        return Source(self.ctx.url, element.sourceline)
+
+    def configuration(self, root: etree._Element) -> Configuration:
+        found = self.ctx.children(root, CONFIGURATION)
+        config = Configuration(source=self.ctx.url)
+        container_plugins: dict[str, LifecyclePluginConfig] = {}
+        for element in found["container-lifecycle-plugin"]:
+            plugin = self.container_lifecycle_plugin(element)
+            container_plugins[plugin.type] = plugin
+        config.container_lifecycle_plugins = list(container_plugins.values())
+        component_plugins: dict[str, LifecyclePluginConfig] = {}
+        for element in found["component-lifecycle-plugin"]:
+            plugin = self.component_lifecycle_plugin(element)
+            component_plugins[plugin.type] = plugin
+        config.component_lifecycle_plugins = list(component_plugins.values())
+        for element in found["component"]:
+            component = self.component(element)
+            config.components[component.effective_key] = component
+        for element in found["external-component-plugins"]:
+            block = self.external_plugins(element)
+            existing = config.external_plugins.get(block.target_component)
+            if existing is None:
+                config.external_plugins[block.target_component] = block
+            else:
+                existing.plugins.extend(block.plugins)
+        config.imports = [(self.ctx.string(e), self.source(e)) for e in found["import"]]
+        config.remove_configuration = [self.ctx.string(e) for e in found["remove-configuration"]]
+        return config
+
+    # --- top-level elements ------------------------------------------------------------
+
+    def container_lifecycle_plugin(self, element: etree._Element) -> LifecyclePluginConfig:
+        f = self.ctx.children(element, CONTAINER_LIFECYCLE_PLUGIN)
+        priority = self.ctx.one(f, "priority")
+        return LifecyclePluginConfig(
+            type=self.ctx.string(f["type"][0]),
+            name=self.ctx.optional_string(self.ctx.one(f, "name")),
+            description=self.ctx.optional_string(self.ctx.one(f, "description")),
+            priority=self.ctx.jibx_int(priority) if priority is not None else 0,
+            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            source=self.source(element),
+        )
+
+    def component_lifecycle_plugin(self, element: etree._Element) -> LifecyclePluginConfig:
+        f = self.ctx.children(element, COMPONENT_LIFECYCLE_PLUGIN)
+        managed = self.ctx.children(f["manageable-components"][0], [("component-type", "*")])["component-type"]
+        return LifecyclePluginConfig(
+            type=self.ctx.string(f["type"][0]),
+            manageable_components=[self.ctx.string(e) for e in managed],
+            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            source=self.source(element),
+        )
+
+    def component(self, element: etree._Element) -> ComponentConfig:
+        f = self.ctx.children(element, COMPONENT)
+        show = self.ctx.one(f, "show-deploy-info")
+        multi = self.ctx.one(f, "multi-instance")
+        plugins_element = self.ctx.one(f, "component-plugins")
+        plugins = []
+        if plugins_element is not None:
+            listed = self.ctx.children(plugins_element, [("component-plugin", "*")])["component-plugin"]
+            plugins = [self.plugin(e) for e in listed]
+        key = self.ctx.optional_string(self.ctx.one(f, "key"))
+        return ComponentConfig(
+            type=self.ctx.string(f["type"][0]),
+            key=key or None,
+            description=self.ctx.optional_string(self.ctx.one(f, "description")),
+            jmx_name=self.ctx.optional_string(self.ctx.one(f, "jmx-name")),
+            show_deploy_info=self.ctx.jibx_boolean(show) if show is not None else False,
+            multi_instance=self.ctx.jibx_boolean(multi) if multi is not None else False,
+            plugins=plugins,
+            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            source=self.source(element),
+        )
+
+    def external_plugins(self, element: etree._Element) -> ExternalPluginsConfig:
+        f = self.ctx.children(element, EXTERNAL_PLUGINS)
+        return ExternalPluginsConfig(
+            target_component=self.ctx.string(f["target-component"][0]),
+            plugins=[self.plugin(e) for e in f["component-plugin"]],
+            source=self.source(element),
+        )
+
+    def plugin(self, element: etree._Element) -> PluginConfig:
+        f = self.ctx.children(element, COMPONENT_PLUGIN)
+        priority = self.ctx.one(f, "priority")
+        return PluginConfig(
+            name=self.ctx.string(f["name"][0]),
+            set_method=self.ctx.string(f["set-method"][0]),
+            type=self.ctx.string(f["type"][0]),
+            description=self.ctx.optional_string(self.ctx.one(f, "description")),
+            priority=self.ctx.jibx_int(priority) if priority is not None else 0,
+            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            source=self.source(element),
+        )
+
+    # --- init-params -------------------------------------------------------------------
+
+    def init_params(self, element: etree._Element | None) -> InitParams | None:
+        if element is None:
+            return None
+        f = self.ctx.children(element, INIT_PARAMS)
+        params = InitParams()
+        for e in f["value-param"]:
+            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "1")])
+            params.add(ValueParam(self._name(p), self._description(p), value=self.ctx.string(p["value"][0])))
+        for e in f["values-param"]:
+            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "*")])
+            params.add(ValuesParam(self._name(p), self._description(p), values=[self.ctx.string(v) for v in p["value"]]))
+        for e in f["properties-param"]:
+            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("property", "*")])
+            properties: dict[str, str] = {}
+            for prop in p["property"]:
+                self.ctx.children(prop, [])
+                properties[self.ctx.attribute(prop, "name")] = self.ctx.attribute(prop, "value")
+            params.add(PropertiesParam(self._name(p), self._description(p), properties=properties))
+        for e in f["object-param"]:
+            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("object", "1")])
+            params.add(ObjectParameter(self._name(p), self._description(p), object=self.objects.object(p["object"][0])))
+        return params
+
+    def _name(self, found) -> str:
+        return self.ctx.string(found["name"][0])
+
+    def _description(self, found) -> str | None:
+        return self.ctx.optional_string(self.ctx.one(found, "description"))

@@ -1,0 +1,142 @@
+"""Reading primitives shared by the configuration parser and the object builder.
+
+They reproduce what JiBX enforces on a kernel file (``ordered="true"``,
+``flexible="false"``): children in the declared order, no unknown element, required
+children present; and they turn every violation into a ConfigurationError that
+names the file and the line of the offending element.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from lxml import etree
+
+from ..errors import ConfigurationError
+from ..variables import java_trim, resolve_string
+from .namespaces import KERNEL_NAMESPACES, split_tag
+
+Lookup = Callable[[str], "str | None"]
+# (element name, cardinality) with cardinality "1", "?" or "*"
+Spec = Sequence[tuple[str, str]]
+
+_INT = re.compile(r"[+-]?[0-9]+\Z")
+_DOUBLE = re.compile(r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)\Z")
+INT_RANGE = (-(2**31), 2**31 - 1)
+LONG_RANGE = (-(2**63), 2**63 - 1)
+
+
+@dataclass
+class ParseContext:
+    """The file being read and what its ``${}`` resolve against."""
+
+    url: str
+    lookup: Lookup
+
+    # --- errors and names --------------------------------------------------------------
+
+    def error(self, element: etree._Element | None, message: str) -> ConfigurationError:
+        line = element.sourceline if element is not None else None
+        return ConfigurationError(message, self.url, line)
+
+    @staticmethod
+    def name(element: etree._Element) -> str:
+        """The binding-level name: kernel namespace stripped, any other namespace kept."""
+        ns, local = split_tag(element.tag)
+        return local if ns is None or ns in KERNEL_NAMESPACES else element.tag
+
+    @staticmethod
+    def elements(element: etree._Element) -> list[etree._Element]:
+        """Child elements, comments and processing instructions skipped."""
+        return [c for c in element if isinstance(c.tag, str)]
+
+    # --- structure ---------------------------------------------------------------------
+
+    def children(self, element: etree._Element, spec: Spec) -> dict[str, list[etree._Element]]:
+        """Match the children of ``element`` against ``spec``, in order, JiBX style."""
+        parent = self.name(element)
+        found: dict[str, list[etree._Element]] = {name: [] for name, _ in spec}
+        pos = 0
+        for child in self.elements(element):
+            name = self.name(child)
+            j = pos
+            while j < len(spec) and spec[j][0] != name:
+                j += 1
+            if j == len(spec):
+                expected = _expected(spec, pos)
+                if name in found:
+                    raise self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here")
+                raise self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})")
+            for k in range(pos, j):
+                missing, card = spec[k]
+                if card == "1" and not found[missing]:
+                    raise self.error(child, f"<{parent}> needs <{missing}> before <{name}>")
+            if spec[j][1] in "1?" and found[name]:
+                raise self.error(child, f"<{name}> may appear only once in <{parent}>")
+            found[name].append(child)
+            pos = j
+        for missing, card in spec[pos:]:
+            if card == "1" and not found[missing]:
+                raise self.error(element, f"<{parent}> is missing its required <{missing}>")
+        return found
+
+    def one(self, found: dict[str, list[etree._Element]], name: str) -> etree._Element | None:
+        items = found.get(name) or []
+        return items[0] if items else None
+
+    # --- text --------------------------------------------------------------------------
+
+    def raw_text(self, element: etree._Element) -> str:
+        """The text of a text-only element (comments skipped); a child element is an error."""
+        for child in self.elements(element):
+            raise self.error(child, f"unexpected element <{self.name(child)}> inside <{self.name(element)}>")
+        return "".join(element.itertext())
+
+    def string(self, element: etree._Element) -> str:
+        """A binding String: ``${}`` substituted, then trimmed."""
+        return resolve_string(self.raw_text(element), self.lookup)
+
+    def optional_string(self, element: etree._Element | None) -> str | None:
+        return None if element is None else self.string(element)
+
+    def attribute(self, element: etree._Element, name: str) -> str:
+        """A required attribute, substituted and trimmed."""
+        value = element.get(name)
+        if value is None:
+            raise self.error(element, f"<{self.name(element)}> is missing its required attribute {name!r}")
+        return resolve_string(value, self.lookup)
+
+    # --- JiBX literals (no ${} substitution) -------------------------------------------
+
+    def jibx_int(self, element: etree._Element) -> int:
+        text = java_trim(self.raw_text(element))
+        return self.parse_int(element, text, "int", INT_RANGE)
+
+    def jibx_boolean(self, element: etree._Element) -> bool:
+        text = java_trim(self.raw_text(element))
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise self.error(element, f"bad boolean {text!r} in <{self.name(element)}>: expected true, false, 1 or 0")
+
+    # --- Java number parsing -----------------------------------------------------------
+
+    def parse_int(self, element: etree._Element, text: str, kind: str, bounds: tuple[int, int]) -> int:
+        if not _INT.match(text):
+            raise self.error(element, f"bad {kind} {text!r} in <{self.name(element)}>")
+        value = int(text)
+        if not bounds[0] <= value <= bounds[1]:
+            raise self.error(element, f"{kind} {text!r} out of range in <{self.name(element)}>")
+        return value
+
+    def parse_double(self, element: etree._Element, text: str) -> float:
+        if not _DOUBLE.match(text):
+            raise self.error(element, f"bad double {text!r} in <{self.name(element)}>")
+        return float(text.rstrip("fFdD") if text[-1:] in "fFdD" and not text.endswith("Infinity") else text)
+
+
+def _expected(spec: Spec, pos: int) -> str:
+    names = [f"<{name}>" for name, _ in spec[pos:]]
+    return ", ".join(names) if names else "nothing more"
