@@ -1,0 +1,139 @@
+"""Storage: the only package that knows SQL.
+
+:class:`Database` is the container component that opens the configured database (a URL for
+``playhouse.db_url.connect``; a SQLite file by default), binds the models' ``DatabaseProxy`` to it and brings the
+schema up to date at start. Service operations run inside :meth:`Database.write` (one transaction each).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import threading
+from typing import Iterator
+
+from peewee import Database as PeeweeDatabase, SqliteDatabase
+from playhouse.db_url import connect
+
+from exo_container import ConfigurationError, InitParams, Startable
+
+from . import schema
+from .models import database_proxy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///data/webconferencing.db"
+
+_binding_lock = threading.Lock()
+_bound_to: "Database | None" = None
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as stored."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _value(params: InitParams | None, name: str, default: str) -> str:
+    param = params.get_value_param(name) if params else None
+    value = param.get_value().strip() if param else ""
+    return value or default
+
+
+class Database(Startable):
+    """The database component.
+
+    Init-params (value-params): ``url`` (default ``sqlite:///data/webconferencing.db``), ``busy-timeout`` (ms a
+    SQLite writer waits for another process's lock, default 10000), ``synchronous`` (SQLite pragma, default NORMAL:
+    safe with WAL, loses at most the last transactions on power loss, never corrupts).
+
+    The models use one process-wide ``DatabaseProxy``, so one Database may be started per process at a time; a
+    second one is refused with a clear error instead of silently sharing.
+    """
+
+    def __init__(self, params: InitParams | None = None):
+        self.url = _value(params, "url", DEFAULT_URL)
+        try:
+            self.busy_timeout = int(_value(params, "busy-timeout", "10000"))
+        except ValueError:
+            raise ConfigurationError(f"Database: busy-timeout must be a number of milliseconds, "
+                                     f"not '{_value(params, 'busy-timeout', '')}'") from None
+        self.synchronous = _value(params, "synchronous", "NORMAL").upper()
+        self.db: PeeweeDatabase | None = None
+        # SQLite has one writer at a time: serialising writers in-process avoids busy-waiting between our own threads
+        self._write_lock = threading.RLock()
+        self.is_sqlite = False
+
+    def start(self) -> None:
+        global _bound_to
+        db = self._open()
+        with _binding_lock:
+            if _bound_to is not None and _bound_to is not self:
+                db.close()
+                raise ConfigurationError(
+                    f"Database {self.url}: another database ({_bound_to.url}) is already open in this process; "
+                    f"stop its container first")
+            _bound_to = self
+        database_proxy.initialize(db)
+        self.db = db
+        with self.write():
+            applied = schema.migrate(db)
+        if applied:
+            log.info("Database %s migrated to schema version %s", self.url, applied[-1])
+
+    def _open(self) -> PeeweeDatabase:
+        try:
+            if self.url.startswith("sqlite"):
+                path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
+                if path and path != ":memory:":
+                    directory = os.path.dirname(os.path.abspath(path))
+                    os.makedirs(directory, exist_ok=True)
+                db = connect(self.url, pragmas={
+                    "journal_mode": "wal",
+                    "busy_timeout": self.busy_timeout,
+                    "synchronous": self.synchronous,
+                    "foreign_keys": 1,
+                })
+            else:
+                db = connect(self.url)
+            db.connect(reuse_if_open=True)
+        except Exception as e:
+            raise ConfigurationError(f"Database: cannot open '{self.url}': {e}") from e
+        self.is_sqlite = isinstance(db, SqliteDatabase)
+        return db
+
+    def stop(self) -> None:
+        global _bound_to
+        if self.db is None:
+            return
+        with _binding_lock:
+            self.db.close()
+            if _bound_to is self:
+                database_proxy.initialize(None)
+                _bound_to = None
+            self.db = None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One read-write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE) so concurrent
+        read-modify-write operations serialise instead of failing with SQLITE_BUSY on lock upgrade."""
+        if self.db is None:
+            raise RuntimeError("the database is not started")
+        if self.is_sqlite:
+            with self._write_lock:
+                with self.db.atomic(lock_type="IMMEDIATE"):
+                    yield
+        else:
+            with self.db.atomic():
+                yield
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        """A consistent read (one transaction) without the SQLite write lock."""
+        if self.db is None:
+            raise RuntimeError("the database is not started")
+        with self.db.atomic():
+            yield
+
+    def schema_version(self) -> int:
+        return schema.current_version(self.db)

@@ -1,0 +1,68 @@
+"""Schema versions: an ordered list of migrations, each applied once and recorded in ``wc_schema_version``.
+
+A new schema change is a new entry at the end (never an edit of an applied one), written with
+``playhouse.migrate`` operations or plain DDL so it runs on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from peewee import Database
+
+from . import models
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+def _create_v1_tables(db: Database) -> None:
+    db.create_tables(models.V1_MODELS, safe=True)
+
+
+def _index_participants_by_user(db: Database) -> None:
+    # get_user_calls / can_access_call look participants up by user
+    db.execute_sql("CREATE INDEX IF NOT EXISTS wc_participant_user_id ON wc_participant (user_id)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS wc_user_group_call_user_date "
+                   "ON wc_user_group_call (user_id, last_date)")
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "calls, participants, clients, group-call index, provider settings, directory", _create_v1_tables),
+    Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
+]
+
+
+def current_version(db: Database) -> int:
+    if not db.table_exists(models.SchemaVersion._meta.table_name):
+        return 0
+    latest = models.SchemaVersion.select().order_by(models.SchemaVersion.version.desc()).first()
+    return latest.version if latest else 0
+
+
+def migrate(db: Database, migrations: list[Migration] | None = None) -> list[int]:
+    """Apply the pending migrations in order, inside the caller's transaction; returns the versions applied."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    versions = [m.version for m in migrations]
+    if versions != sorted(set(versions)):
+        raise ValueError(f"migrations must have increasing unique versions, got {versions}")
+    db.create_tables([models.SchemaVersion], safe=True)
+    current = current_version(db)
+    applied = []
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        log.info("Applying schema migration %s: %s", migration.version, migration.description)
+        migration.apply(db)
+        models.SchemaVersion.create(version=migration.version, description=migration.description,
+                                    applied=dt.datetime.utcnow())
+        applied.append(migration.version)
+    return applied
