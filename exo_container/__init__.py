@@ -8,6 +8,13 @@ from .errors import ConfigurationError, ContainerError, KernelError
 from .lifecycle import Disposable, Startable
 from .params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
 from .plugin import BaseComponentPlugin, ComponentPlugin
+from .errors import ConfigurationWarning
+from .injection import constructor
+from .container import ComponentAdapter, ExoContainer
+# imported for its side effect too: the PortalContainerDefinitionChange$... aliases must
+# exist before any extension's object-params are parsed
+from .extensions import PortalContainerConfig
+from .boot import Deployment, boot, load
 
 __all__ = [
     "java_name", "register_alias", "resolve_alias",
@@ -15,4 +22,6 @@ __all__ = [
     "Disposable", "Startable",
     "InitParams", "ObjectParameter", "PropertiesParam", "ValueParam", "ValuesParam",
     "BaseComponentPlugin", "ComponentPlugin",
+    "ConfigurationWarning", "constructor", "ComponentAdapter", "ExoContainer", "PortalContainerConfig",
+    "Deployment", "boot", "load",
 ]

@@ -31,7 +31,7 @@ import re
 import threading
 import typing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from dependency_injector import containers, providers
 
@@ -140,7 +140,9 @@ class ExoContainer:
 
     Built from a merged :class:`Configuration` (see :func:`exo_container.boot.boot` for
     the whole boot); registration happens in the constructor, instances are created
-    lazily, ``start()`` creates and starts the Startable ones.
+    lazily, ``start()`` creates and starts the Startable ones.  ``instances`` are
+    already built objects registered next to the built-ins (``ExoContainer`` itself and
+    the ``PropertyStore``), before the configured components.
     """
 
     def __init__(
@@ -150,6 +152,7 @@ class ExoContainer:
         *,
         strict: bool = False,
         problems: Iterable[ConfigurationError] = (),
+        instances: Mapping[Key, Any] | None = None,
     ) -> None:
         from .properties import PropertyStore
 
@@ -167,9 +170,13 @@ class ExoContainer:
         self._started: list[ComponentAdapter] = []
         self._state = "initialized"
         self._lifecycle_plugins: list[Any] = []
+        self.extensions: list[Any] = []  # the extensions booted, in load order (set by boot)
+        self.files: list[str] = []  # the configuration files merged, in merge order (set by boot)
 
         self.register_component_instance(ExoContainer, self)
         self.register_component_instance(PropertyStore, self.properties)
+        for key, instance in (instances or {}).items():
+            self.register_component_instance(key, instance)
         self._create_lifecycle_plugins()
         for config in self.configuration.components.values():
             self._register_configured(config)
@@ -461,10 +468,13 @@ class ExoContainer:
         for target, block in self.configuration.external_plugins.items():
             if target in self._adapters or target in self._by_name or not block.plugins:
                 continue
-            sources = sorted({str(p.source) for p in block.plugins if p.source} or ({str(block.source)} if block.source else set()))
             count = len(block.plugins)
-            where = f", declared at {', '.join(sources)}" if sources else ""
             file, line = _where(block.source or block.plugins[0].source)
+            sources = [p.source for p in block.plugins if p.source]
+            if sources and all(src.file == file for src in sources):
+                where = ", declared at line" + ("s " if len(sources) > 1 else " ") + ", ".join(str(src.line) for src in sources)
+            else:
+                where = ", declared at " + ", ".join(map(str, sources)) if sources else ""
             self._problem(
                 ConfigurationWarning(
                     f"External plugins for unknown target {target} ({count} plugin{'s' if count != 1 else ''}{where}) skipped",

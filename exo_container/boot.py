@@ -1,0 +1,178 @@
+"""Booting: properties, then configuration files in the kernel's order, then the container.
+
+``boot()`` is the one entry point a server (or a test) needs::
+
+    container = boot("configuration.xml")          # parsed, wired and started
+    service = container.get_component_instance_of_type(WebConferencingService)
+
+Order (see :mod:`exo_container.extensions` for why):
+
+1. properties: ``EXO_*`` environment < ``-D`` (``system_properties``) < the properties
+   file (``exo.properties`` next to the root configuration unless ``properties_file``
+   says otherwise; ``exo.properties.url`` overrides both);
+2. the root configuration file(s) with their imports, then every extension's
+   ``META-INF/exo-conf/configuration.xml`` (by folder name);
+3. the ``PortalContainerConfig`` of those files is built and started, which yields the
+   dependency list (and any ``add.profiles``);
+4. every extension's ``WEB-INF/conf/configuration.xml``, in dependency order;
+5. remove-configuration, then the container registers every component and, unless
+   ``start=False``, starts the Startable ones.
+
+Every file is parsed once; problems of every step end up in ``container.problems``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .aliases import known_aliases
+from .container import ExoContainer
+from .errors import ConfigurationError
+from .extensions import (
+    Extension,
+    PortalContainerConfig,
+    add_to_sys_path,
+    discover_extensions,
+    extension_dirs,
+    order_extensions,
+)
+from .injection import qualified_name
+from .loader import ConfigurationLoader, finish_configuration
+from .properties import PropertyStore
+from .xml.model import ComponentConfig, Configuration
+
+PathLike = str | Path
+
+
+@dataclass
+class Deployment:
+    """Everything decided before a container is built: what ``exo-container check/dump`` inspect."""
+
+    base: Path
+    properties: PropertyStore
+    configuration: Configuration
+    problems: list[ConfigurationError]
+    extensions: list[Extension]  # in load (dependency) order
+    dependencies: list[str] | None  # of the default portal definition
+    portal_container_config: PortalContainerConfig
+    files: list[str] = field(default_factory=list)  # every file merged, in merge order
+    strict: bool = False
+
+    def build_container(self) -> ExoContainer:
+        """The container for this deployment (components registered, nothing created yet)."""
+        container = ExoContainer(
+            self.configuration,
+            self.properties,
+            strict=self.strict,
+            problems=self.problems,
+            instances={PortalContainerConfig: self.portal_container_config},
+        )
+        container.extensions = list(self.extensions)
+        container.files = list(self.files)
+        return container
+
+
+def load(
+    configuration: PathLike | Sequence[PathLike] = "configuration.xml",
+    *,
+    properties_file: PathLike | None = None,
+    extensions_dirs: Iterable[PathLike] | None = None,
+    system_properties: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    profiles: Iterable[str] | None = None,
+    strict: bool = False,
+) -> Deployment:
+    """Read properties and every configuration file, in boot order, without building anything else.
+
+    ``configuration`` is the root file (or several, loaded in order; extensions are
+    looked for next to the first one). ``profiles`` are added to those of ``exo.profiles``.
+    """
+    roots = [Path(configuration)] if isinstance(configuration, (str, Path)) else [Path(c) for c in configuration]
+    if not roots:
+        raise ValueError("at least one configuration file is needed")
+    base = roots[0].resolve().parent
+    properties = PropertyStore.from_process(
+        system_properties, environ, Path(properties_file) if properties_file is not None else base / "exo.properties"
+    )
+    active = properties.profiles() | set(profiles or ())
+    loader = ConfigurationLoader(properties, profiles=active, strict=strict)
+
+    extensions = discover_extensions(extension_dirs(base, properties, extensions_dirs))
+    add_to_sys_path(extensions)
+
+    for root in roots:
+        loader.add_configuration(root)
+    for extension in extensions:
+        if extension.exo_conf.is_file():
+            loader.add_configuration(extension.exo_conf, context_dir=extension.path)
+
+    phase1 = finish_configuration(loader.configuration)
+    definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict)
+    portal_config = definitions_container.get_component_instance(PortalContainerConfig)
+    portal_config.start()
+    problems = [*loader.problems, *definitions_container.problems]
+    loader.problems = []
+    loader.profiles |= set(portal_config.added_profiles)
+
+    dependencies = portal_config.get_dependencies()
+    ordered = order_extensions(extensions, dependencies)
+    for extension in ordered:
+        if extension.web_conf.is_file():
+            loader.add_configuration(extension.web_conf, context_dir=extension.path)
+    problems.extend(loader.problems)
+
+    final = finish_configuration(loader.configuration)
+    for key in _portal_config_keys(final):
+        del final.components[key]  # the instance built above is registered instead
+    return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict)
+
+
+def boot(
+    configuration: PathLike | Sequence[PathLike] = "configuration.xml",
+    *,
+    properties_file: PathLike | None = None,
+    extensions_dirs: Iterable[PathLike] | None = None,
+    system_properties: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    profiles: Iterable[str] | None = None,
+    strict: bool = False,
+    start: bool = True,
+) -> ExoContainer:
+    """Load everything (:func:`load`), build the container and, unless ``start=False``, start it."""
+    deployment = load(
+        configuration,
+        properties_file=properties_file,
+        extensions_dirs=extensions_dirs,
+        system_properties=system_properties,
+        environ=environ,
+        profiles=profiles,
+        strict=strict,
+    )
+    container = deployment.build_container()
+    if start:
+        container.start()
+    return container
+
+
+def _portal_config_names() -> set[str]:
+    path = qualified_name(PortalContainerConfig)
+    return {path} | {java for java, python in known_aliases().items() if python == path}
+
+
+def _portal_config_keys(config: Configuration) -> list[str]:
+    names = _portal_config_names()
+    return [key for key in config.components if key in names]
+
+
+def _portal_config_only(config: Configuration) -> Configuration:
+    """The part of ``config`` that defines the portal containers: PortalContainerConfig and its plugins."""
+    names = _portal_config_names()
+    keys = _portal_config_keys(config)
+    components = {key: config.components[key] for key in keys[-1:]} or {
+        "org.exoplatform.container.definition.PortalContainerConfig": ComponentConfig(
+            type="org.exoplatform.container.definition.PortalContainerConfig"
+        )
+    }
+    external = {target: block for target, block in config.external_plugins.items() if target in names}
+    return Configuration(components=components, external_plugins=external)
