@@ -30,7 +30,7 @@ from typing import Sequence
 from .errors import ConfigurationError
 from .properties import PropertyStore
 from .urls import context_path_of, file_url_to_path, normalize_file_url, path_to_url, resolve_url
-from .xml.model import Configuration, ExternalPluginsConfig
+from .xml.model import Configuration, ExternalPluginsConfig, Source
 from .xml.parser import parse_configuration
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class ConfigurationLoader:
             return self._problem(ConfigurationError(f"cannot resolve configuration URL {path_or_url}"))
         self._context_path = context_path_of(url)  # set even if loading fails, as the kernel does
         try:
-            self._load(url, stack=())
+            self._load(url, stack=(), imported_at=None)
         except ConfigurationError as e:
             return self._problem(e)
         return True
@@ -132,14 +132,15 @@ class ConfigurationLoader:
         return resolve_url(text, context_dir=self._context_dir, resource_roots=self.resource_roots,
                            lookup=self.properties.lookup)
 
-    def _load(self, url: str, stack: tuple[str, ...]) -> None:
+    def _load(self, url: str, stack: tuple[str, ...], imported_at: Source | None) -> None:
         path = file_url_to_path(url)
         name = str(path)
         if url in stack:
             raise ConfigurationError("import cycle: " + " -> ".join(map(str, map(file_url_to_path, stack + (url,)))),
                                      name)
         if not path.is_file():
-            raise ConfigurationError("configuration file not found", name)
+            where = f" (imported at {imported_at})" if imported_at else ""
+            raise ConfigurationError(f"configuration file not found{where}", name)
         parsed = parse_configuration(path, url=name, properties=self.properties, profiles=self.profiles)
         merge(self.configuration, parsed)
         self.loaded.append(name)
@@ -152,7 +153,7 @@ class ConfigurationLoader:
             if target is None:
                 log.warning("%s: Couldn't process the URL for %s configuration file ignored", source, text)
                 continue
-            self._load(target, stack + (url,))
+            self._load(target, stack + (url,), source)
 
     def _problem(self, error: ConfigurationError) -> bool:
         if self.strict:

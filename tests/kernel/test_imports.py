@@ -203,7 +203,7 @@ def test_missing_import_file_is_a_problem(write_config):
     top = write_config("top.xml", "<import>file:/nonexistent/x.xml</import>")
     config = loader()
     config.add_configuration(top)
-    assert str(config.problems[0]) == "/nonexistent/x.xml: configuration file not found"
+    assert str(config.problems[0]) == f"/nonexistent/x.xml: configuration file not found (imported at {top}:3)"
 
 
 def test_a_broken_top_level_file_does_not_stop_the_next_one(write_config, caplog):

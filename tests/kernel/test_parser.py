@@ -528,3 +528,16 @@ def test_field_without_value_is_rejected():
 def test_load_class_follows_aliases_and_dotted_paths():
     assert (load_class("org.exoplatform.container.xml.Person"), load_class("parse_samples.MyBean")) == (
         parse_samples.Person, parse_samples.MyBean)
+
+
+@pytest.mark.parametrize(("literal", "value"), [("1.5d", 1.5), ("2f", 2.0), ("-.5", -0.5), ("1e3", 1000.0)])
+def test_double_accepts_java_literals(literal, value):
+    assert object_of(f'<object type="parse_samples.Person"><field name="size"><double>{literal}</double></field>'
+                     "</object>").size == value
+
+
+def test_double_rejects_non_java_literals():
+    message = parse_error("""<component><type>T</type><init-params><object-param><name>o</name>
+        <object type="parse_samples.Person"><field name="size"><double>1_000</double></field></object>
+        </object-param></init-params></component>""")
+    assert message == "test.xml:4: bad double '1_000' in <double>"
