@@ -7,7 +7,7 @@ import pytest
 import parse_samples
 from conftest import kernel_document
 from exo_container.errors import ConfigurationError
-from exo_container.params import ObjectParameter, PropertiesParam, ValueParam, ValuesParam
+from exo_container.params import ValueParam, ValuesParam
 from exo_container.properties import PropertyStore
 from exo_container.xml import namespaces as ns
 from exo_container.xml.objects import OrderedSet, load_class
