@@ -1,0 +1,75 @@
+"""Acceptance: the original add-on's template connector configuration loads unchanged (issue 2).
+
+The three files under fixtures/template/extensions/myconnector are the template's, in the
+eXo format; the root configuration.xml stands in for the product's. The kernel test never
+imports webconferencing: template_components declares stand-ins under the Java names.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import template_components as tc
+from exo_container import ConfigurationWarning, ExoContainer, boot
+
+TEMPLATE = Path(__file__).parent / "fixtures" / "template"
+PROVIDER_FILE = TEMPLATE / "extensions/myconnector/WEB-INF/conf/myconnector/configuration.xml"
+
+
+def boot_template(properties_file: Path | None = None) -> ExoContainer:
+    return boot(TEMPLATE / "configuration.xml", properties_file=properties_file, environ={})
+
+
+def provider_of(container: ExoContainer) -> tc.MyConnectorProvider:
+    [provider] = container.get_component_instance_of_type(tc.WebConferencingService).providers
+    return provider
+
+
+def test_provider_plugin_receives_the_defaults_of_its_provider_configuration():
+    provider = provider_of(boot_template())
+    assert provider.config == {"my-apiKey": "myApiKey", "my-clientId": "myClientId", "active": "true"}
+
+
+def test_provider_plugin_receives_values_overridden_in_exo_properties(tmp_path: Path):
+    properties = tmp_path / "exo.properties"
+    properties.write_text(
+        "######### My Connector ###########\n"
+        "webconferencing.myconnector.apiKey=secret-key\n"
+        "webconferencing.myconnector.clientId=acme\n",
+        encoding="utf-8",
+    )
+    provider = provider_of(boot_template(properties))
+    assert provider.config == {"my-apiKey": "secret-key", "my-clientId": "acme", "active": "true"}
+
+
+def test_provider_plugin_gets_its_name_and_description():
+    provider = provider_of(boot_template())
+    assert (provider.get_name(), provider.get_description()) == ("add.callprovider", "Call provider description here.")
+
+
+def test_connector_orders_itself_after_webconferencing():
+    container = boot_template()
+    portal = container.get_component_instance("org.exoplatform.container.definition.PortalContainerConfig")
+    assert portal.get_dependencies() == ["webconferencing", "myconnector"]
+    assert [e.name for e in container.extensions] == ["myconnector"]
+
+
+def test_the_war_import_loads_the_connector_file():
+    assert str(PROVIDER_FILE) in boot_template().files
+
+
+@pytest.mark.parametrize(
+    ("target", "line"),
+    [("org.exoplatform.commons.addons.AddOnService", 27), ("org.exoplatform.services.resources.ResourceBundleService", 61)],
+)
+def test_targets_of_other_products_are_skipped_with_one_warning_each(target, line):
+    problems = boot_template().problems
+    [warning] = [p for p in problems if target in p.message]
+    assert isinstance(warning, ConfigurationWarning)
+    assert (warning.file, warning.line) == (str(PROVIDER_FILE), line)
+    assert warning.message == f"External plugins for unknown target {target} (1 plugin, declared at line {line + 2}) skipped"
+
+
+def test_the_template_loads_without_any_other_problem():
+    assert len(boot_template().problems) == 2
