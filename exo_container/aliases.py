@@ -31,10 +31,25 @@ def register_alias(java: str, python_path: str) -> None:
     _ALIASES[java] = python_path
 
 
+_ENTRY_POINT_GROUP = "exo_container.aliases"
+_entry_points: dict[str, str] | None = None
+
+
+def _declared_aliases() -> dict[str, str]:
+    """Aliases installed packages declare as entry points (group ``exo_container.aliases``, ``java = module:Class``),
+    so a Java name resolves before the module that carries its ``@java_name`` was ever imported."""
+    global _entry_points
+    if _entry_points is None:
+        from importlib.metadata import entry_points
+
+        _entry_points = {ep.name: ep.value.replace(":", ".") for ep in entry_points(group=_ENTRY_POINT_GROUP)}
+    return _entry_points
+
+
 def resolve_alias(name: str) -> str:
     """The Python dotted path for ``name`` (itself when it is no alias)."""
-    return _ALIASES.get(name, name)
+    return _ALIASES.get(name) or _declared_aliases().get(name, name)
 
 
 def known_aliases() -> dict[str, str]:
-    return dict(_ALIASES)
+    return {**_declared_aliases(), **_ALIASES}

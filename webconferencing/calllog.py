@@ -1,0 +1,139 @@
+"""The remote call log: client-side (browser) log records spooled to the server log.
+
+Records go to the ``webconferencing.CallLog`` logger in the original's format::
+
+    | INFO  | [myconnector.call] peter-637565 Starting call: mary@peter -- 2018-03-21T16:05:39.546Z
+
+Only for providers whose ``is_log_enabled()`` is true; ``trace`` records are never spooled. Records are buffered
+and written by a background thread every ``flush-interval`` seconds, so a chatty client never waits on log I/O;
+the buffer is bounded (``buffer-size``): when a flood fills it, new records are dropped and counted (``dropped``).
+"""
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+from dataclasses import dataclass
+
+from exo_container import ConfigurationError, InitParams, Startable, java_name
+
+from .errors import ProviderNotFound
+from .service import WebConferencingService
+
+call_log = logging.getLogger("webconferencing.CallLog")
+log = logging.getLogger(__name__)
+
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "warning": logging.WARNING,
+          "error": logging.ERROR}
+MAX_FIELD_LENGTH = 64
+MAX_MESSAGE_LENGTH = 8192
+
+
+@dataclass(frozen=True)
+class ClientLogRecord:
+    level: str
+    provider: str
+    prefix: str | None
+    client_id: str
+    user_id: str
+    message: str
+    timestamp: str
+
+    def format(self) -> str:
+        """``| LEVEL | [provider.prefix] user-clientId message -- timestamp`` (level padded to 5 as in the original)."""
+        level = "WARN" if self.level.lower() == "warning" else self.level.upper()
+        source = f"{self.provider}.{self.prefix}" if self.prefix else self.provider
+        return f"| {level:<5} | [{source}] {self.user_id}-{self.client_id} {self.message} -- {self.timestamp}"
+
+
+def _number(params: InitParams | None, name: str, default: float) -> float:
+    param = params.get_value_param(name) if params else None
+    text = param.get_value().strip() if param else ""
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigurationError(f"CallLogService: {name} must be a number, not '{text}'") from None
+    if value <= 0:
+        raise ConfigurationError(f"CallLogService: {name} must be positive, not '{text}'")
+    return value
+
+
+@java_name("org.exoplatform.webconferencing.CallLogService",
+           "org.exoplatform.webconferencing.support.CallLogService")
+class CallLogService(Startable):
+    """Init-params (value-params): ``flush-interval`` seconds (default 2), ``buffer-size`` records (default 10000)."""
+
+    def __init__(self, service: WebConferencingService, params: InitParams | None = None):
+        self.service = service
+        self.flush_interval = _number(params, "flush-interval", 2.0)
+        self.buffer_size = int(_number(params, "buffer-size", 10000))
+        self._buffer: collections.deque[ClientLogRecord] = collections.deque()
+        self._lock = threading.Lock()
+        self._dropped = 0
+        self._wake = threading.Event()
+        self._stopping = False
+        self._flusher: threading.Thread | None = None
+
+    @property
+    def dropped(self) -> int:
+        """Records refused because the buffer was full, since start."""
+        return self._dropped
+
+    def log(self, record: ClientLogRecord) -> bool:
+        """Queue a client record; returns whether it will be written (False: trace, log disabled, or buffer full)."""
+        level = record.level.lower()
+        if level not in LEVELS:  # trace, and anything unknown, is never spooled
+            return False
+        try:
+            provider = self.service.get_provider(record.provider)
+        except ProviderNotFound:
+            return False
+        if not provider.is_log_enabled():
+            return False
+        record = ClientLogRecord(level, record.provider[:MAX_FIELD_LENGTH], (record.prefix or "")[:MAX_FIELD_LENGTH],
+                                 record.client_id[:MAX_FIELD_LENGTH], record.user_id[:MAX_FIELD_LENGTH * 4],
+                                 record.message[:MAX_MESSAGE_LENGTH], record.timestamp[:MAX_FIELD_LENGTH])
+        with self._lock:
+            if len(self._buffer) >= self.buffer_size:
+                self._dropped += 1
+                return False
+            self._buffer.append(record)
+        return True
+
+    def pending(self) -> int:
+        return len(self._buffer)
+
+    def flush(self) -> int:
+        """Write out what is buffered now; returns how many records were written."""
+        with self._lock:
+            records = list(self._buffer)
+            self._buffer.clear()
+        for record in records:
+            call_log.log(LEVELS[record.level], record.format())
+        return len(records)
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(self.flush_interval)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:
+                log.exception("Cannot flush the call log")
+
+    def start(self) -> None:
+        self._stopping = False
+        self._dropped = 0
+        self._flusher = threading.Thread(target=self._run, name="CallLog-flusher", daemon=True)
+        self._flusher.start()
+
+    def stop(self) -> None:
+        """Stop the flusher; whatever is still buffered is written first."""
+        self._stopping = True
+        self._wake.set()
+        if self._flusher is not None:
+            self._flusher.join(timeout=max(5.0, self.flush_interval * 2))
+            self._flusher = None
+        self.flush()
