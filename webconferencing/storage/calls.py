@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from .models import CallRecord, ParticipantClientRecord, ParticipantRecord, UserGroupCallRecord
+from .models import database_proxy, CallRecord, ParticipantClientRecord, ParticipantRecord, UserGroupCallRecord
 
 
 @dataclass
@@ -46,8 +46,8 @@ _CALL_COLUMNS = (CallRecord.id, CallRecord.provider_type, CallRecord.owner_id, C
 class CallDAO:
     def get(self, call_id: str, for_update: bool = False) -> StoredCall | None:
         query = CallRecord.select(*_CALL_COLUMNS).where(CallRecord.id == call_id)
-        if for_update:
-            query = query.for_update()  # row lock on PostgreSQL; SQLite already holds the database write lock
+        if for_update and database_proxy.obj.for_update:
+            query = query.for_update()  # a row lock where supported; SQLite's write transaction locks the database
         row = query.tuples().first()
         if row is None:
             return None
