@@ -1,0 +1,101 @@
+"""The Flask application factory: the web front end of one booted container.
+
+``create_app(container)`` looks the core components up in the container (it never builds them: wiring is the
+kernel's job), reads the server settings from the container's property store and registers the blueprints. The app
+owns the :class:`~.hub.ChannelHub`; :func:`shutdown_app` closes it (websockets told "going away") before the
+container stops.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import Flask
+
+from webconferencing.broker import Broker
+from webconferencing.calllog import CallLogService
+from webconferencing.identity import IdentityDirectory
+from webconferencing.service import WebConferencingService
+from webconferencing.storage import Database
+
+from . import auth, pages, rest, ws
+from .auth import TokenIssuer, csrf_token, identify_request
+from .commands import CallCommands
+from .context import EXTENSION, WebContext
+from .errors import register_error_handlers
+from .hub import ChannelHub
+from .settings import ServerSettings
+
+log = logging.getLogger("webconferencing.web")
+
+SESSION_COOKIE = "exo_webconf_session"
+TRANSPORT_FRAME_FACTOR = 16  # frames up to 16x the protocol limit get an error frame; beyond, the socket is cut
+
+
+def _component(container, cls: type):
+    instance = container.get_component_instance_of_type(cls)
+    if instance is None:
+        raise LookupError(f"The container has no {cls.__module__}.{cls.__qualname__} component: "
+                          f"check configuration.xml")
+    return instance
+
+
+def _connection_releaser(database: Database):
+    """peewee keeps one connection per thread, which under gevent means per greenlet: every websocket and request
+    would keep its own SQLite connection (three file descriptors) for its whole life. Closing it once the request
+    or frame is handled is peewee's recommended web pattern; the next operation reopens one cheaply."""
+
+    def release() -> None:
+        db = database.db
+        if db is not None and not db.is_closed() and not db.in_transaction():
+            db.close()
+
+    return release
+
+
+def create_app(container, settings: ServerSettings | None = None) -> Flask:
+    """The app serving ``container``'s service; ``settings`` default to the container's properties."""
+    if settings is None:
+        settings = ServerSettings.from_properties(container.properties.as_dict())
+    settings = settings.with_secret()
+    service = _component(container, WebConferencingService)
+    broker = _component(container, Broker)
+    ctx = WebContext(
+        service=service,
+        identities=_component(container, IdentityDirectory),
+        broker=broker,
+        call_log=_component(container, CallLogService),
+        settings=settings,
+        tokens=TokenIssuer(settings.secret, settings.token_seconds),
+        commands=CallCommands(service),
+        hub=ChannelHub(service, broker, grace_seconds=settings.grace_seconds),
+        release_database=_connection_releaser(_component(container, Database)),
+    )
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret,
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.session_seconds),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SOCK_SERVER_OPTIONS={"max_message_size": settings.max_frame_bytes * TRANSPORT_FRAME_FACTOR},
+        WEBCONFERENCING_HOME=pages.HOME,
+    )
+    app.extensions[EXTENSION] = ctx
+    app.before_request(identify_request)
+    app.context_processor(lambda: {"csrf_token": csrf_token()})
+    app.teardown_request(lambda _exc: ctx.release_database())
+    register_error_handlers(app)
+    for blueprint in (auth.bp, rest.bp, ws.bp, pages.bp):
+        app.register_blueprint(blueprint)
+    pages.install(app, [extension.path for extension in getattr(container, "extensions", ())])
+    return app
+
+
+def shutdown_app(app: Flask) -> None:
+    """Close every websocket of this app (code 1001, so clients reconnect); the container is stopped after."""
+    ctx: WebContext = app.extensions[EXTENSION]
+    ctx.hub.close(going_away=lambda connection: connection.close(ws.GOING_AWAY, "Server shutting down"))

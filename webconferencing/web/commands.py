@@ -1,0 +1,127 @@
+"""Call operations offered to clients, shared by the REST resources and the websocket remote calls.
+
+One implementation of "parse the arguments, check the requester's right, call the service, shape the answer", so
+``POST call/<id>`` and ``{"type": "call", "command": "create"}`` cannot drift apart. Arguments arrive as a mapping
+(JSON body or frame) and bad ones raise :class:`InvalidCallArgument` naming the field.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from webconferencing.errors import AccessDenied, InvalidCallArgument
+
+OWNER_TYPES = ("user", "space", "chat_room")
+CALL_STATES = ("started", "stopped")
+USER_CALL_STATES = ("joined", "leaved")
+MAX_ID_LENGTH = 255
+
+
+def required_text(args: Mapping[str, Any], name: str) -> str:
+    value = args.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidCallArgument(f"Field '{name}' is required (a non-empty string)")
+    value = value.strip()
+    if len(value) > MAX_ID_LENGTH:
+        raise InvalidCallArgument(f"Field '{name}' is longer than {MAX_ID_LENGTH} characters")
+    return value
+
+
+def optional_text(args: Mapping[str, Any], name: str) -> str | None:
+    value = args.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidCallArgument(f"Field '{name}' must be a string")
+    return value.strip() or None
+
+
+def parse_participants(value: Any) -> list[str]:
+    """A list of user ids, or the original's ``;``-separated string; blanks dropped, order kept, duplicates removed."""
+    if isinstance(value, str):
+        items = value.split(";")
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = value
+    else:
+        raise InvalidCallArgument("Field 'participants' is required: a list of user ids or a ';'-separated string")
+    participants = list(dict.fromkeys(item.strip() for item in items if item.strip()))
+    if not participants:
+        raise InvalidCallArgument("Field 'participants' must name at least one user")
+    return participants
+
+
+def parse_choice(args: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> str:
+    value = args.get(name)
+    if value not in choices:
+        raise InvalidCallArgument(f"Field '{name}' must be one of {', '.join(choices)}")
+    return value
+
+
+def parse_call_id(call_id: Any) -> str:
+    if not isinstance(call_id, str) or not call_id.strip():
+        raise InvalidCallArgument("Field 'callId' is required")
+    return call_id.strip()
+
+
+class CallCommands:
+    """The requester-aware facade over :class:`WebConferencingService` used by both transports.
+
+    The service enforces the call rules (participants against the owner, 1:1 ids, joining only as a party); this
+    layer adds who may ask: only a party may read, stop or delete a call, and nobody creates a call for someone else.
+    """
+
+    def __init__(self, service) -> None:
+        self.service = service
+
+    def _accessible_call(self, user_id: str, call_id: str):
+        call = self.service.get_call(call_id)  # not found beats access denied
+        if not self.service.can_access_call(user_id, call_id):
+            raise AccessDenied(f"user '{user_id}' is not a party of call '{call_id}'")
+        return call
+
+    def get(self, user_id: str, call_id: Any) -> dict:
+        return self._accessible_call(user_id, parse_call_id(call_id)).to_json()
+
+    def create(self, user_id: str, call_id: Any, args: Mapping[str, Any]) -> dict:
+        call_id = parse_call_id(call_id)
+        owner_type = parse_choice(args, "ownerType", OWNER_TYPES)
+        owner = optional_text(args, "owner") or (user_id if owner_type == "user" else None)
+        if owner is None:
+            raise InvalidCallArgument("Field 'owner' is required for a group call", field="owner")
+        provider = required_text(args, "provider")
+        title = optional_text(args, "title")
+        participants = parse_participants(args.get("participants"))
+        if owner_type == "user" and owner != user_id:
+            raise AccessDenied(f"user '{user_id}' cannot place a call owned by '{owner}'")
+        if user_id not in participants:
+            raise AccessDenied(f"user '{user_id}' cannot create a call without being a participant")
+        return self.service.add_call(call_id, owner, owner_type, title, provider, participants).to_json()
+
+    def update(self, user_id: str, call_id: Any, args: Mapping[str, Any], *, client_id: str | None = None) -> dict:
+        """The original ``update`` command: the requester's state (joined/leaved), or the call's (started: the
+        requester starts it again and joins; stopped: everyone leaves, a 1:1 call is removed)."""
+        call_id = parse_call_id(call_id)
+        state = parse_choice(args, "state", USER_CALL_STATES + CALL_STATES)
+        if state == "stopped":
+            self._accessible_call(user_id, call_id)
+            client_id = client_id or ""
+        else:
+            client_id = client_id or required_text(args, "clientId")
+        result = self.service.update_user_call_state(call_id, user_id, client_id, state)
+        return result.to_json() if result is not None else {}
+
+    def update_user_call(self, user_id: str, call_id: Any, args: Mapping[str, Any], *,
+                         client_id: str | None = None) -> dict:
+        """Join or leave as the requester. ``client_id`` is the websocket's own id; REST callers name it in
+        ``clientId`` (the tab that joined, so the server can leave for it when that tab disappears). Leaving the last
+        seat of a 1:1 call removes it: the answer is then ``{}``."""
+        parse_choice(args, "state", USER_CALL_STATES)
+        return self.update(user_id, call_id, args, client_id=client_id)
+
+    def delete(self, user_id: str, call_id: Any) -> dict:
+        call_id = parse_call_id(call_id)
+        self._accessible_call(user_id, call_id)
+        self.service.delete_call(call_id)
+        return {}
+
+    def get_calls_state(self, user_id: str) -> list[dict]:
+        return [call.to_json() for call in self.service.get_user_group_calls(user_id)]

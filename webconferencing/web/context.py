@@ -1,0 +1,39 @@
+"""What the web layer takes from the booted container, gathered once per app (blueprints reach it through
+:func:`web_context` instead of module globals, so several apps - e.g. tests - can live in one process)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from webconferencing.broker import Broker
+    from webconferencing.calllog import CallLogService
+    from webconferencing.identity import IdentityDirectory
+    from webconferencing.service import WebConferencingService
+
+    from .auth import TokenIssuer
+    from .commands import CallCommands
+    from .hub import ChannelHub
+    from .settings import ServerSettings
+
+EXTENSION = "webconferencing"
+
+
+@dataclass
+class WebContext:
+    service: "WebConferencingService"
+    identities: "IdentityDirectory"
+    broker: "Broker"
+    call_log: "CallLogService"
+    settings: "ServerSettings"
+    tokens: "TokenIssuer"
+    commands: "CallCommands"
+    hub: "ChannelHub"
+    #: closes this thread's/greenlet's database connection after a request or a websocket frame (see app.py)
+    release_database: Callable[[], None]
+
+
+def web_context() -> WebContext:
+    return current_app.extensions[EXTENSION]

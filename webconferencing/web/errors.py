@@ -1,0 +1,126 @@
+"""The one place where exceptions become wire errors ``{code, message}`` (REST bodies and websocket error frames).
+
+The core raises meaningful exceptions (:class:`~webconferencing.errors.WebConferencingError` subclasses carry their
+wire ``code`` and HTTP ``status``); the web layer adds the few that only exist at the edge (not authenticated, CSRF,
+malformed frames). Anything unexpected becomes ``SERVER_ERROR`` with a neutral message: the details go to the server
+log, never to the client.
+
+One difference between the transports, kept from the two specifications: a refusal (HTTP 403) is
+``FORBIDDEN_ERROR`` in REST bodies and ``ACCESS_ERROR`` in websocket frames (the original's channel error code). A
+missing or bad login is ``UNAUTHORIZED_ERROR`` with HTTP 401 (REST, and the refused websocket upgrade).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from webconferencing.errors import AccessDenied, WebConferencingError
+
+log = logging.getLogger("webconferencing.web")
+
+SERVER_ERROR = "SERVER_ERROR"
+CLIENT_ERROR = "CLIENT_ERROR"
+ACCESS_ERROR = "ACCESS_ERROR"
+FORBIDDEN_ERROR = "FORBIDDEN_ERROR"
+UNAUTHORIZED_ERROR = "UNAUTHORIZED_ERROR"
+FRAME_TOO_LARGE = "FRAME_TOO_LARGE"
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST_ERROR",
+    401: UNAUTHORIZED_ERROR,
+    403: FORBIDDEN_ERROR,
+    404: "NOT_FOUND_ERROR",
+    409: "CALL_CONFLICT_ERROR",
+}
+
+
+class NotAuthenticated(WebConferencingError):
+    """No valid session cookie or bearer token, or wrong credentials."""
+
+    code = UNAUTHORIZED_ERROR
+    status = 401
+
+
+class CsrfRejected(AccessDenied):
+    """A cookie-authenticated state-changing request without the session's CSRF token."""
+
+
+class ClientError(WebConferencingError):
+    """A websocket frame the server cannot understand (not JSON, not an object, unknown type)."""
+
+    code = CLIENT_ERROR
+    status = 400
+
+
+class FrameTooLarge(WebConferencingError):
+    code = FRAME_TOO_LARGE
+    status = 413
+
+
+class ChannelAccessDenied(WebConferencingError):
+    """A subscription or publication to a channel the user may not use (the original's channel access error)."""
+
+    code = ACCESS_ERROR
+    status = 403
+
+
+def error_body(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def to_error(exc: BaseException, *, rest: bool = True) -> tuple[int, dict[str, str]]:
+    """(HTTP status, ``{code, message}``) for any exception raised while serving a client."""
+    if isinstance(exc, WebConferencingError):
+        code = FORBIDDEN_ERROR if rest and exc.status == 403 else exc.code
+        if not rest and exc.status == 403:
+            code = ACCESS_ERROR
+        return exc.status, error_body(code, str(exc) or exc.code)
+    if isinstance(exc, HTTPException):
+        status = exc.code or 500
+        code = _HTTP_CODES.get(status, CLIENT_ERROR if 400 <= status < 500 else SERVER_ERROR)
+        return status, error_body(code, exc.description or exc.name)
+    log.exception("Unexpected error serving %s", _where())
+    return 500, error_body(SERVER_ERROR, "Internal server error")
+
+
+def _where() -> str:
+    try:
+        return f"{request.method} {request.path}"
+    except RuntimeError:  # outside a request (websocket frame handled after the upgrade, timers)
+        return "a websocket client"
+
+
+def error_response(exc: BaseException) -> Any:
+    status, body = to_error(exc)
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="webconferencing"'
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """JSON errors for REST paths; pages keep Flask's HTML errors (a browser shows them)."""
+
+    def handle(exc: BaseException):
+        if _wants_json():
+            return error_response(exc)
+        if isinstance(exc, HTTPException):
+            return exc
+        if isinstance(exc, WebConferencingError):
+            status, body = to_error(exc)
+            return body["message"], status
+        log.exception("Unexpected error serving %s", _where())
+        return "Internal server error", 500
+
+    app.register_error_handler(WebConferencingError, handle)
+    app.register_error_handler(HTTPException, handle)
+    app.register_error_handler(Exception, handle)
+
+
+def _wants_json() -> bool:
+    path = request.path
+    return path.startswith("/portal/rest/") or path.startswith("/webconferencing/") or request.is_json

@@ -1,0 +1,96 @@
+"""gunicorn, in-process: the Application that boots one container per worker, and the gevent worker that closes
+websockets as soon as a graceful shutdown starts (they would otherwise hold the worker for the whole graceful
+timeout: a websocket never finishes by itself).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import gevent
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.ggevent import GeventWorker
+
+from exo_container.boot import boot
+
+from .app import create_app, shutdown_app
+from .server import ServeOptions
+from .settings import ServerSettings
+
+log = logging.getLogger("webconferencing.web.server")
+
+GRACEFUL_TIMEOUT = 10
+WORKER_CONNECTIONS = 20000
+
+
+class ExoGeventWorker(GeventWorker):
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)  # stop accepting; gunicorn then waits for the open connections
+        gevent.spawn(self._close_websockets)
+
+    def handle_quit(self, sig, frame):
+        gevent.spawn(self._close_websockets)
+        super().handle_quit(sig, frame)
+
+    def _close_websockets(self) -> None:
+        app = getattr(self, "wsgi", None)
+        if app is not None and hasattr(app, "extensions"):
+            shutdown_app(app)
+
+
+class ExoServerApplication(BaseApplication):
+    """Serves the container's app; ``load`` runs in each worker, after the fork and gevent's patching."""
+
+    def __init__(self, options: ServeOptions, settings: ServerSettings):
+        self.options = options
+        self.settings = settings
+        self.container = None
+        self.flask_app = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        settings = self.settings
+        config = {
+            "bind": [f"[{settings.host}]:{settings.port}" if ":" in settings.host else
+                     f"{settings.host}:{settings.port}"],
+            "workers": self.options.workers,
+            "worker_class": f"{ExoGeventWorker.__module__}.{ExoGeventWorker.__qualname__}",
+            "worker_connections": WORKER_CONNECTIONS,
+            "graceful_timeout": GRACEFUL_TIMEOUT,
+            "timeout": 30,
+            "keepalive": 5,
+            "loglevel": self.options.log_level,
+            "proc_name": "exo-server",
+            "control_socket_disable": True,  # one per user by default: several servers would fight over it
+            "post_worker_init": self._post_worker_init,
+            "worker_exit": self._worker_exit,
+        }
+        for name, value in config.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        self.container = boot(self.options.configuration, **self.options.boot_arguments())
+        try:
+            self.flask_app = create_app(self.container, self.settings)
+        except Exception:
+            self.container.dispose()
+            raise
+        return self.flask_app
+
+    def _post_worker_init(self, worker) -> None:
+        # one line tools (and the tests) can wait for: the worker has booted and serves
+        print(f"exo-server ready on http://{self.settings.host}:{self.settings.port} (pid {worker.pid})", flush=True)
+
+    def _worker_exit(self, _arbiter, _worker) -> None:
+        """Graceful shutdown: websockets closed (going away), then the container's Startable components stopped and
+        its Disposable ones (broker, database) disposed."""
+        if self.flask_app is not None:
+            try:
+                shutdown_app(self.flask_app)
+            except Exception:
+                log.exception("Closing websockets failed")
+        if self.container is not None:
+            self.container.stop()
+            self.container.dispose()
+            log.info("Container stopped")
+        sys.stdout.flush()

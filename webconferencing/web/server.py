@@ -1,0 +1,179 @@
+"""``exo-server``: boot the container from configuration.xml + exo.properties + extensions/ and serve HTTP and
+websockets on ``exo.server.host:port``.
+
+Why gunicorn with the gevent worker: a websocket is a long-lived, mostly idle connection. A threaded server pays an
+OS thread (and its stack) per open tab and tops out at a few hundred; gevent turns each connection into a greenlet of
+a few kilobytes, so one worker holds thousands of idle websockets, and the blocking code of the core (SQLite, the
+call-log flusher thread, Redis) keeps working because gevent's monkey-patching makes threads, locks, sleeps and
+sockets cooperative. gunicorn adds what a production server needs around it: a supervising master, graceful restarts
+and signal handling.
+
+Monkey-patching order matters: gevent must patch ``threading``/``socket``/``time`` before any module that creates
+locks or threads at import time is imported. This module therefore imports nothing heavy at module level, and
+:func:`main` patches first thing (the master then forks patched workers; gunicorn's worker patches again, a no-op).
+
+The container is booted in each worker process after the fork (never in the master and inherited): SQLite
+connections and background threads do not survive ``fork()``. The master only *loads* the configuration (no component
+is created) to validate it and read the server settings, and creates the signing secret once so sibling workers
+share it.
+
+Several workers are several processes: they only see each other's channel traffic through Redis, so
+``--workers`` > 1 requires ``webconferencing.broker=redis://...``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_CONFIG = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class ServeOptions:
+    configuration: Path
+    properties_file: Path | None
+    extensions_dirs: list[Path] | None
+    system_properties: dict[str, str] = field(default_factory=dict)
+    host: str | None = None
+    port: int | None = None
+    workers: int = 1
+    check: bool = False
+    strict: bool = False
+    log_level: str = "info"
+
+    def boot_arguments(self) -> dict:
+        return {
+            "properties_file": self.properties_file,
+            "extensions_dirs": self.extensions_dirs,
+            "system_properties": self.system_properties,
+            "strict": self.strict,
+        }
+
+
+def parse_args(argv: list[str] | None) -> ServeOptions:
+    parser = argparse.ArgumentParser(
+        prog="exo-server", description="Run the Web Conferencing server (REST, websockets, pages).")
+    parser.add_argument("--config", default="configuration.xml", type=Path,
+                        help="root configuration file (default: ./configuration.xml)")
+    parser.add_argument("--properties", type=Path, default=None,
+                        help="properties file (default: exo.properties next to the configuration)")
+    parser.add_argument("--extensions", type=Path, action="append", default=None,
+                        help="extensions folder (repeatable; default: extensions/ next to the configuration)")
+    parser.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a property, as a JVM -D system property (exo.properties still wins)")
+    parser.add_argument("--host", default=None, help="listen address (overrides exo.server.host; default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="listen port (overrides exo.server.port; default 8080)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (more than 1 needs the Redis broker)")
+    parser.add_argument("--check", action="store_true", help="validate the configuration, print problems, exit")
+    parser.add_argument("--strict", action="store_true", help="any rejected configuration file is fatal")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    args = parser.parse_args(argv)
+    defines: dict[str, str] = {}
+    for item in args.defines:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            parser.error(f"-D expects NAME=VALUE, got '{item}'")
+        defines[name.strip()] = value
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.port is not None and not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    return ServeOptions(args.config, args.properties, args.extensions, defines, args.host, args.port,
+                        args.workers, args.check, args.strict, args.log_level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    if not options.check:
+        from gevent import monkey
+
+        monkey.patch_all()
+    import logging
+
+    logging.basicConfig(level=options.log_level.upper(), format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+    if options.check:
+        return check(options)
+    return serve(options)
+
+
+def _print_problems(problems) -> int:
+    errors = 0
+    for problem in problems:
+        severity = getattr(problem, "severity", "error")
+        errors += severity == "error"
+        print(f"{severity}: {problem}", file=sys.stderr)
+    return errors
+
+
+def _settings(options: ServeOptions, properties):
+    from .settings import ServerSettings
+
+    settings = ServerSettings.from_properties(properties.as_dict())
+    if options.host is not None:
+        settings = replace(settings, host=options.host)
+    if options.port is not None:
+        settings = replace(settings, port=options.port)
+    return settings
+
+
+def _workers_problem(options: ServeOptions, settings) -> str | None:
+    if options.workers > 1 and not settings.uses_redis:
+        return (f"--workers {options.workers} needs the Redis broker: several processes only share channels through "
+                f"it; set webconferencing.broker=redis://host:port/db (now: "
+                f"'{settings.broker_url or 'inprocess'}')")
+    return None
+
+
+def check(options: ServeOptions) -> int:
+    """Load and verify everything a boot would need, creating no component; exit 1 on any error."""
+    from exo_container.boot import load
+    from exo_container.errors import ConfigurationError
+
+    try:
+        deployment = load(options.configuration, **options.boot_arguments())
+        container = deployment.build_container()
+        container.verify()
+        settings = _settings(options, deployment.properties)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    errors = _print_problems(container.problems)
+    workers_problem = _workers_problem(options, settings)
+    if workers_problem:
+        print(f"error: {workers_problem}", file=sys.stderr)
+        errors += 1
+    files = len(getattr(container, "files", []))
+    print(f"{options.configuration}: {files} configuration files, {len(container.problems)} problems, "
+          f"{'NOT OK' if errors else 'OK'}")
+    return EXIT_CONFIG if errors else EXIT_OK
+
+
+def serve(options: ServeOptions) -> int:
+    from exo_container.boot import load
+    from exo_container.errors import ConfigurationError
+
+    try:
+        deployment = load(options.configuration, **options.boot_arguments())
+        settings = _settings(options, deployment.properties).with_secret()
+    except (ConfigurationError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if _print_problems(deployment.problems) and options.strict:
+        return EXIT_CONFIG
+    workers_problem = _workers_problem(options, settings)
+    if workers_problem:
+        print(f"error: {workers_problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from .runner import ExoServerApplication
+
+    ExoServerApplication(options, settings).run()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

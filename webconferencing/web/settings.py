@@ -1,0 +1,104 @@
+"""The server's tunables, read once from the property store (``exo.properties`` layered over ``-D`` and ``EXO_*``).
+
+Every name here is documented in ``exo.properties``. A bad value is a configuration error naming the property, not a
+``ValueError`` deep in a worker.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from exo_container.errors import ConfigurationError
+
+HOST = "exo.server.host"
+PORT = "exo.server.port"
+SECRET = "exo.server.secret"
+DATA_DIR = "exo.data.dir"
+TOKEN_SECONDS = "exo.server.token.seconds"
+SESSION_SECONDS = "exo.server.session.seconds"
+SECURE_COOKIES = "exo.server.cookie.secure"
+GRACE_SECONDS = "webconferencing.ws.grace.seconds"
+PING_SECONDS = "webconferencing.ws.ping.seconds"
+MAX_FRAME_BYTES = "webconferencing.ws.frame.max.bytes"
+BROKER = "webconferencing.broker"
+
+SECRET_FILE = "server.secret"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret: str = ""
+    data_dir: Path = Path("data")
+    token_seconds: int = 3600
+    session_seconds: int = 8 * 3600
+    secure_cookies: bool = False
+    grace_seconds: float = 10.0
+    ping_seconds: float = 25.0
+    max_frame_bytes: int = 64 * 1024
+    broker_url: str = ""
+
+    @classmethod
+    def from_properties(cls, props: Mapping[str, str]) -> "ServerSettings":
+        data_dir = Path(props.get(DATA_DIR) or "data")
+        return cls(
+            host=props.get(HOST) or cls.host,
+            port=_number(props, PORT, cls.port, int, low=0, high=65535),
+            secret=props.get(SECRET) or "",
+            data_dir=data_dir,
+            token_seconds=_number(props, TOKEN_SECONDS, cls.token_seconds, int, low=1),
+            session_seconds=_number(props, SESSION_SECONDS, cls.session_seconds, int, low=1),
+            secure_cookies=_flag(props, SECURE_COOKIES, cls.secure_cookies),
+            grace_seconds=_number(props, GRACE_SECONDS, cls.grace_seconds, float, low=0),
+            ping_seconds=_number(props, PING_SECONDS, cls.ping_seconds, float, low=0.05),
+            max_frame_bytes=_number(props, MAX_FRAME_BYTES, cls.max_frame_bytes, int, low=256),
+            broker_url=(props.get(BROKER) or "").strip(),
+        )
+
+    @property
+    def uses_redis(self) -> bool:
+        return self.broker_url.startswith("redis://") or self.broker_url.startswith("rediss://")
+
+    def with_secret(self) -> "ServerSettings":
+        """These settings with a session/token signing secret: ``exo.server.secret``, else the one persisted in the
+        data dir, else a new one written there (0600) so that restarts and sibling workers keep sessions valid."""
+        if self.secret:
+            return self
+        path = self.data_dir / SECRET_FILE
+        try:
+            secret = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            secret = ""
+        if not secret:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            secret = secrets.token_urlsafe(48)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secret + "\n")
+        return ServerSettings(**{**self.__dict__, "secret": secret})
+
+
+def _number(props: Mapping[str, str], name: str, default, kind, *, low=None, high=None):
+    raw = props.get(name)
+    if raw is None or not str(raw).strip():
+        return default
+    try:
+        value = kind(str(raw).strip())
+    except ValueError:
+        raise ConfigurationError(f"property {name}: '{raw}' is not a {kind.__name__}") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ConfigurationError(f"property {name}: {value} is out of range [{low}, {high if high is not None else ''}]")
+    return value
+
+
+def _flag(props: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (props.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "false"):
+        return raw == "true"
+    raise ConfigurationError(f"property {name}: '{raw}' is not true or false")

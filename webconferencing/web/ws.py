@@ -1,0 +1,265 @@
+"""The websocket endpoint ``/webconferencing/ws``: docs/protocol.md, one :class:`WebSocketSession` per browser tab.
+
+The route only authenticates the upgrade and runs the session loop; subscriptions, client ids and grace timers are
+the :class:`~.hub.ChannelHub`'s, call operations the :class:`~.commands.CallCommands` shared with REST.
+
+The loop reads with a timeout of ``pingInterval``: on silence the server sends ``{"type": "ping"}``, and a client that
+has said nothing (no frame, no pong) for three intervals is considered gone (a half-open TCP connection never
+delivers a close), which starts its grace period.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import Blueprint, g
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
+
+from webconferencing.calllog import ClientLogRecord
+from webconferencing.errors import InvalidCallArgument
+
+from .auth import check_same_origin, require_user
+from .commands import parse_call_id
+from .context import WebContext, web_context
+from .errors import ClientError, FrameTooLarge, to_error
+from .hub import HubClient, parse_channel
+
+log = logging.getLogger("webconferencing.web.ws")
+
+WS_PATH = "/webconferencing/ws"
+DEAD_AFTER_PINGS = 3
+MAX_LOG_RECORDS = 100
+GOING_AWAY = 1001
+
+bp = Blueprint("ws", __name__)
+sock = Sock()
+
+
+@bp.before_request
+def authenticate_upgrade() -> None:
+    """Refuse before upgrading: an anonymous or cross-site upgrade gets a plain HTTP 401/403 with a JSON body."""
+    require_user()
+    check_same_origin()
+
+
+@sock.route(WS_PATH, bp=bp)
+def websocket(ws) -> None:
+    WebSocketSession(web_context(), g.user_id, ws).run()
+
+
+class SocketConnection:
+    """The hub's view of a flask-sock socket: sends are serialised because broker callbacks (other greenlets or the
+    Redis listener) and the session loop write to the same socket."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self._lock = threading.Lock()
+
+    def send(self, text: str) -> None:
+        with self._lock:
+            self.ws.send(text)
+
+    def close(self, reason: int | None = None, message: str | None = None) -> None:
+        try:
+            with self._lock:
+                self.ws.close(reason=reason, message=message)
+        except ConnectionClosed:
+            pass
+
+
+class WebSocketSession:
+    def __init__(self, ctx: WebContext, user_id: str, ws) -> None:
+        self.ctx = ctx
+        self.user_id = user_id
+        self.ws = ws
+        self.connection = SocketConnection(ws)
+        self.client: HubClient | None = None
+        self.max_frame = ctx.settings.max_frame_bytes
+        self.ping_interval = ctx.settings.ping_seconds
+        self._handlers = {
+            "handshake": self.on_handshake,
+            "subscribe": self.on_subscribe,
+            "unsubscribe": self.on_unsubscribe,
+            "publish": self.on_publish,
+            "call": self.on_call,
+            "log": self.on_log,
+            "ping": self.on_ping,
+            "pong": self.on_pong,
+        }
+
+    # --- loop -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        last_heard = time.monotonic()
+        try:
+            while True:
+                raw = self.ws.receive(timeout=self.ping_interval)
+                if raw is None:
+                    if time.monotonic() - last_heard > DEAD_AFTER_PINGS * self.ping_interval:
+                        log.info("Client %s of %s silent for %d pings: closing", self.client_id, self.user_id,
+                                 DEAD_AFTER_PINGS)
+                        self.connection.close()
+                        break
+                    self.send({"type": "ping"})
+                    continue
+                last_heard = time.monotonic()
+                try:
+                    self.handle(raw)
+                finally:
+                    self.ctx.release_database()
+        except ConnectionClosed:
+            pass
+        finally:
+            if self.client is not None:
+                self.ctx.hub.disconnect(self.client, self.connection)
+
+    @property
+    def client_id(self) -> str | None:
+        return self.client.client_id if self.client else None
+
+    def send(self, frame: dict) -> None:
+        self.connection.send(json.dumps(frame, separators=(",", ":")))
+
+    def handle(self, raw: str | bytes) -> None:
+        """One frame in, at most one frame out; nothing a client sends closes the connection."""
+        request_id = None
+        try:
+            frame = self.parse(raw)
+            request_id = _request_id(frame.get("id"))
+            frame_type = frame.get("type")
+            handler = self._handlers.get(frame_type) if isinstance(frame_type, str) else None
+            if handler is None:
+                raise ClientError(f"Unknown frame type: {frame_type!r}")
+            if self.client is None and frame_type not in ("handshake", "ping", "pong"):
+                raise ClientError("Handshake first")
+            handler(frame, request_id)
+        except ConnectionClosed:
+            raise
+        except Exception as exc:  # every failure becomes an error frame, mapped in one place
+            _status, body = to_error(exc, rest=False)
+            error = {"type": "error", **body}
+            if request_id is not None:
+                error["id"] = request_id
+            self.send(error)
+
+    def parse(self, raw: str | bytes) -> dict:
+        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
+        if size > self.max_frame:
+            raise FrameTooLarge(f"Frame of {size} bytes exceeds the limit of {self.max_frame} bytes")
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ClientError("Frame is not UTF-8 text") from None
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            raise ClientError("Frame is not valid JSON") from None
+        if not isinstance(frame, dict):
+            raise ClientError("Frame must be a JSON object")
+        return frame
+
+    # --- frame handlers ---------------------------------------------------------------
+
+    def on_handshake(self, frame: dict, _request_id: Any) -> None:
+        if self.client is not None:
+            raise ClientError("Handshake already done")
+        self.client = self.ctx.hub.connect(self.user_id, self.connection, frame.get("clientId"))
+        self.send({"type": "handshake", "clientId": self.client.client_id, "userId": self.user_id,
+                   "pingInterval": self.ping_interval})
+
+    def on_subscribe(self, frame: dict, request_id: Any) -> None:
+        self.ctx.hub.subscribe(self.client, parse_channel(frame.get("channel")))
+        self._ack(request_id)
+
+    def on_unsubscribe(self, frame: dict, request_id: Any) -> None:
+        self.ctx.hub.unsubscribe(self.client, parse_channel(frame.get("channel")))
+        self._ack(request_id)
+
+    def on_publish(self, frame: dict, request_id: Any) -> None:
+        data = frame.get("data")
+        if not isinstance(data, dict):
+            raise InvalidCallArgument("Field 'data' must be a JSON object", field="data")
+        self.ctx.hub.publish(self.client, parse_channel(frame.get("channel")), data)
+        self._ack(request_id)
+
+    def on_call(self, frame: dict, request_id: Any) -> None:
+        commands = self.ctx.commands
+        command = frame.get("command")
+        if command == "get_calls_state":
+            data: Any = commands.get_calls_state(self.user_id)
+        elif command == "get":
+            data = commands.get(self.user_id, frame.get("callId"))
+        elif command == "create":
+            data = commands.create(self.user_id, frame.get("callId"), frame)
+        elif command == "delete":
+            data = commands.delete(self.user_id, frame.get("callId"))
+        elif command == "update":
+            data = commands.update(self.user_id, frame.get("callId"), frame, client_id=self.client.client_id)
+            call_id = parse_call_id(frame.get("callId"))
+            if frame.get("state") == "joined":
+                self.ctx.hub.note_joined(self.client.client_id, self.user_id, call_id)
+            elif frame.get("state") == "leaved":
+                self.ctx.hub.note_left(self.client.client_id, self.user_id, call_id)
+        else:
+            raise InvalidCallArgument(
+                f"Unknown command {command!r}: expected get, create, update, delete or get_calls_state",
+                field="command")
+        self.send({"type": "result", "id": request_id, "data": data})
+
+    def on_log(self, frame: dict, _request_id: Any) -> None:
+        records = frame.get("records")
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise InvalidCallArgument("Field 'records' must be a list of objects", field="records")
+        if len(records) > MAX_LOG_RECORDS:
+            raise InvalidCallArgument(f"At most {MAX_LOG_RECORDS} log records per frame", field="records")
+        parsed = [_log_record(record, self.user_id, self.client.client_id) for record in records]
+        for record in parsed:  # all or nothing: a bad record refuses the frame before any is logged
+            self.ctx.call_log.log(record)
+
+    def on_ping(self, _frame: dict, request_id: Any) -> None:
+        pong: dict[str, Any] = {"type": "pong"}
+        if request_id is not None:
+            pong["id"] = request_id
+        self.send(pong)
+
+    def on_pong(self, _frame: dict, _request_id: Any) -> None:
+        """Heard from the client: the loop already noted it."""
+
+    def _ack(self, request_id: Any) -> None:
+        ack: dict[str, Any] = {"type": "ack"}
+        if request_id is not None:
+            ack["id"] = request_id
+        self.send(ack)
+
+
+def _request_id(value: Any) -> str | int | None:
+    """Echo correlation ids that are plain and short; anything else is dropped rather than reflected."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and len(value) <= 128):
+        return value
+    return None
+
+
+def _log_record(record: dict, user_id: str, client_id: str) -> ClientLogRecord:
+    """A client's record as the CallLogService takes it; who sent it comes from the connection, never the frame."""
+
+    def text(name: str, required: bool = True) -> str:
+        value = record.get(name)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value):
+            raise InvalidCallArgument(f"Log record field '{name}' must be a non-empty string", field=name)
+        return value
+
+    timestamp = record.get("timestamp")
+    if isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool):
+        timestamp = str(timestamp)
+    return ClientLogRecord(level=text("level"), provider=text("provider"), prefix=text("prefix", False) or None,
+                           client_id=client_id, user_id=user_id, message=text("message", False),
+                           timestamp=timestamp if isinstance(timestamp, str) else "")
