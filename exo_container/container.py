@@ -19,6 +19,9 @@ on them):
   Python dotted path of a class key, or any Java alias of that class.
 * A failing ``start()`` stops the components already started (in reverse) before the
   :class:`ContainerError` propagates, so a failed boot does not leak running services.
+* "Assignable" means nominal subclassing (the class hierarchy, as Java assignability),
+  indexed by MRO at registration: ABC virtual subclasses (``register``/``__subclasshook__``)
+  do not count.
 * All creation runs under one re-entrant lock: components are singletons, and the
   kernel's per-thread creation context becomes a single creation stack.
 """
@@ -55,9 +58,15 @@ class ClassNotFound(LookupError):
     """A ``type`` (or key) names no importable class; the message says why."""
 
 
+_LOADED: dict[str, type] = {}  # dotted path -> class; only successes (sys.path may grow later)
+
+
 def load_class(name: str) -> type:
     """The class named ``name``: a Java alias or a Python dotted path (nested classes allowed)."""
     path = resolve_alias(name.strip())
+    cached = _LOADED.get(path)
+    if cached is not None:
+        return cached
     if not path or any(c.isspace() for c in path):
         raise ClassNotFound(f"'{name}' is not a class name")
     parts = path.split(".")
@@ -80,6 +89,7 @@ def load_class(name: str) -> type:
             raise ClassNotFound(f"module {module_name} has no class {'.'.join(parts[split:])}") from None
         if not isinstance(obj, type):
             raise ClassNotFound(f"{path} is not a class")
+        _LOADED[path] = obj
         return obj
     alias = f" (alias of {path})" if path != name else ""
     raise ClassNotFound(f"no module found for {name}{alias}" + (f": {error}" if error else ""))
@@ -163,6 +173,7 @@ class ExoContainer:
         self._di = containers.DynamicContainer()
         self._adapters: dict[Key, ComponentAdapter] = {}
         self._by_name: dict[str, ComponentAdapter] = {}  # every string that names a class-keyed adapter
+        self._by_type: dict[type, list[ComponentAdapter]] = {}  # every class in an implementation's MRO
         self._lock = threading.RLock()
         self._creating: list[ComponentAdapter] = []
         self._partial: dict[int, Any] = {}  # id(adapter) -> instance whose plugins are being applied
@@ -208,6 +219,8 @@ class ExoContainer:
         self._di.set_provider(f"c{len(self._adapters)}", adapter.provider)
         for name in self._names_of(adapter):
             self._by_name.setdefault(name, adapter)
+        for cls in adapter.implementation.__mro__:
+            self._by_type.setdefault(cls, []).append(adapter)
 
     def _names_of(self, adapter: ComponentAdapter) -> set[str]:
         """The strings an external-component-plugins target may use for this component."""
@@ -287,13 +300,13 @@ class ExoContainer:
 
     def get_components_of_type(self, cls: type[T]) -> list[T]:
         """Every component assignable to ``cls``, in registration order (creating them)."""
-        return [self._instance_of(a) for a in list(self._adapters.values()) if issubclass(a.implementation, cls)]
+        return [self._instance_of(a) for a in list(self._by_type.get(cls, ()))]
 
     def _adapter_for_type(self, cls: type) -> ComponentAdapter | None:
         exact = self._adapters.get(cls)
         if exact is not None:
             return exact
-        found = [a for a in self._adapters.values() if issubclass(a.implementation, cls)]
+        found = self._by_type.get(cls, ())
         if len(found) > 1:
             raise ContainerError(
                 f"Several components found for type {qualified_name(cls)}: "
@@ -339,7 +352,7 @@ class ExoContainer:
             del self._partial[id(adapter)]
         adapter.instance, adapter.created = instance, True
         self._completed.append(adapter)
-        if self._state == "started" and isinstance(instance, Startable):
+        if self._state == "started" and _is_a(type(instance), Startable):
             self._start_one(adapter)
         return instance
 
@@ -520,10 +533,11 @@ class ExoContainer:
             return
         with self._lock:
             for adapter in list(self._adapters.values()):
-                if issubclass(adapter.implementation, Startable):
+                if _is_a(adapter.implementation, Startable):
                     self._instance_of(adapter)
+            started = set(map(id, self._started))
             for adapter in list(self._completed):
-                if isinstance(adapter.instance, Startable) and adapter not in self._started:
+                if adapter.created and _is_a(type(adapter.instance), Startable) and id(adapter) not in started:
                     self._start_one(adapter)
             self._state = "started"
         self._call_lifecycle_plugins("start_container")
@@ -561,7 +575,7 @@ class ExoContainer:
         self._call_lifecycle_plugins("destroy_container")
         with self._lock:
             for adapter in reversed(self._completed):
-                if adapter.instance is not self and isinstance(adapter.instance, Disposable):
+                if adapter.instance is not self and _is_a(type(adapter.instance), Disposable):
                     try:
                         adapter.instance.dispose()
                     except Exception:
@@ -627,6 +641,12 @@ class ExoContainer:
 
     def __repr__(self) -> str:
         return f"<ExoContainer {self._state}, {len(self._adapters)} components>"
+
+
+def _is_a(cls: type, base: type) -> bool:
+    """Nominal subclassing through the MRO: ``issubclass`` on an ABC with hundreds of
+    subclasses walks them all on every negative answer, which dominated boot time."""
+    return base in cls.__mro__
 
 
 def _first_parameter_type(method: Callable[..., Any]) -> type | None:
