@@ -37,12 +37,13 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def boot_core(db_url: str) -> Callable[..., Core]:
-    """Boot a fixture configuration (default: core-configuration.xml) on this test's database file."""
+    """Boot a fixture configuration (default: core-configuration.xml) on this test's database file, without the
+    connector extensions of the tree (the core is under test, not them)."""
     cores: list[Core] = []
 
     def _boot(configuration: str | Path = "core-configuration.xml", **properties: str) -> Core:
         path = configuration if isinstance(configuration, Path) else FIXTURES / configuration
-        container = boot(path, system_properties={"webconferencing.db.url": db_url, **properties})
+        container = boot(path, system_properties={"webconferencing.db.url": db_url, **properties}, extensions_dirs=[])
         core = Core(container)
         cores.append(core)
         return core
