@@ -1,0 +1,25 @@
+"""One server and one browser for the whole e2e session (starting them is most of the runtime)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .harness import CHROMIUM, chromium, running_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if shutil.which("exo-server", path=str(Path(__import__("sys").executable).parent)) is None:
+        pytest.fail("exo-server is not installed in this environment (pip install -e .)")
+    with running_server(tmp_path_factory.mktemp("e2e-server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with chromium() as launched:
+        yield launched

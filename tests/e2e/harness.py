@@ -1,0 +1,134 @@
+"""The real thing for browser tests and screenshots: an ``exo-server`` subprocess on a free loopback port with a
+temporary database and the test connector's extension, and Debian's chromium driven by Playwright.
+
+The server's output (its log, CallLog lines included) is read by a thread into :class:`ServerProcess.lines`, so a
+test can wait for a line to appear instead of sleeping.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_EXTENSIONS = Path(__file__).resolve().parent / "fixtures" / "extensions"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+READY = re.compile(r"exo-server ready on (http://\S+)")
+PASSWORD = "gtn"  # the demo organisation's password (webconferencing/data/demo-org.json)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServerProcess:
+    """A running ``exo-server``; ``lines`` grows with its output."""
+
+    process: subprocess.Popen
+    base_url: str = ""
+    lines: list[str] = field(default_factory=list)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
+            line = raw.rstrip("\n")
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for_line(self, matches: Callable[[str], object], timeout: float = 15.0) -> str:
+        """The first output line (old or new) for which ``matches`` is truthy; TimeoutError after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self._changed:
+            while True:
+                for line in self.lines[seen:]:
+                    if matches(line):
+                        return line
+                seen = len(self.lines)
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and seen == len(self.lines)):
+                    tail = "\n".join(self.lines[-30:])
+                    raise TimeoutError(f"no matching server output within {timeout}s; last lines:\n{tail}")
+                self._changed.wait(min(left, 0.5))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextmanager
+def running_server(data_dir: Path, *defines: str) -> Iterator[ServerProcess]:
+    """``exo-server`` with the project's configuration, a fresh SQLite file in ``data_dir`` and the test connector."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("exo-server")),
+        "--config", str(ROOT / "configuration.xml"),
+        "--host", "127.0.0.1", "--port", str(port),
+        f"-Dwebconferencing.db.url=sqlite:///{data_dir / 'webconferencing.db'}",
+        f"-Dexo.extensions.dirs={TEST_EXTENSIONS}",
+        "-Dwebconferencing.calllog.flush.interval=0.2",
+        *(f"-D{d}" for d in defines),
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=data_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, bufsize=1)
+    server = ServerProcess(process)
+    threading.Thread(target=server._pump, name="exo-server-output", daemon=True).start()
+    try:
+        ready = server.wait_for_line(READY.search, timeout=30)
+        server.base_url = READY.search(ready).group(1)
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's chromium under Playwright (no downloaded browsers)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def signed_in_page(browser, base_url: str, user: str, path: str = "/portal/people", **context_options):
+    """A new browser context (its own cookies) signed in as ``user`` through the login form, showing ``path``."""
+    context = browser.new_context(base_url=base_url, **context_options)
+    page = context.new_page()
+    page.goto(f"/portal/login?next={path}")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return page
+
+
+def wait_provider_ready(page, provider_type: str = "testcall") -> None:
+    """The provider ran its init() (for the test connector: subscribed to the user's channel)."""
+    page.evaluate("type => webConferencing.getProvider(type).then(() => true)", provider_type)
