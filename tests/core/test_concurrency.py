@@ -1,0 +1,62 @@
+"""Many threads on the same group call leave a consistent participant list (the server runs many greenlets)."""
+from __future__ import annotations
+
+import threading
+
+from webconferencing.info import group_call_id
+
+SPACE_CALL = group_call_id("marketing")  # members: mary, root, paul, bob, carol, dave
+MEMBERS = ["mary", "root", "paul", "bob", "carol", "dave"]
+
+
+def run_threads(count, target):
+    errors = []
+    barrier = threading.Barrier(count)
+
+    def run(i):
+        try:
+            barrier.wait()
+            target(i)
+        except Exception as e:  # collected: a thread's failure must fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+
+
+def test_fifty_threads_joining_and_leaving_leave_a_consistent_call(service):
+    service.add_call(SPACE_CALL, "marketing", "space", None, "mycall", ["mary"])
+
+    def join_and_leave(i):
+        user = MEMBERS[i % len(MEMBERS)]
+        service.join_call(SPACE_CALL, user, f"{user}-tab{i}")
+        if i % 5:  # one tab in five stays
+            service.leave_call(SPACE_CALL, user, f"{user}-tab{i}")
+
+    run_threads(50, join_and_leave)
+    call = service.get_call(SPACE_CALL)
+    staying = {MEMBERS[i % len(MEMBERS)] for i in range(50) if i % 5 == 0}
+    assert sorted(call.participant_ids()) == sorted(MEMBERS)  # every member added once
+    assert {p.id for p in call.participants if p.state == "joined"} == staying
+    assert call.state == "started"
+    # the staying tabs leave: the call stops, nobody stays joined
+    for i in range(0, 50, 5):
+        user = MEMBERS[i % len(MEMBERS)]
+        call = service.leave_call(SPACE_CALL, user, f"{user}-tab{i}")
+    assert call.state == "stopped" and all(p.state == "leaved" for p in call.participants)
+
+
+def test_fifty_threads_joining_then_all_leaving_stop_the_call_exactly_once(service, inbox):
+    service.add_call(SPACE_CALL, "marketing", "space", None, "mycall", MEMBERS)
+    box = inbox("mary")
+    run_threads(50, lambda i: service.join_call(SPACE_CALL, MEMBERS[i % 6], f"tab{i}"))
+    assert all(p.state == "joined" for p in service.get_call(SPACE_CALL).participants)
+    run_threads(50, lambda i: service.leave_call(SPACE_CALL, MEMBERS[i % 6], f"tab{i}"))
+    assert service.get_call(SPACE_CALL).state == "stopped"
+    kinds = box.kinds("mary")
+    assert kinds.count(("call_state", "stopped")) == 1
+    assert sorted(k for k in kinds if k[0] == "call_joined") == sorted(("call_joined", u) for u in MEMBERS)
