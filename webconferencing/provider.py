@@ -186,6 +186,17 @@ class CallProvider(ComponentPlugin, ABC):
             else:
                 self.apply_setting(name, value)
 
+    # ---- web ----
+
+    def get_blueprint(self) -> Any:
+        """A Flask blueprint with the provider's own pages or REST (a call window, a settings form), or None.
+
+        The server registers it once at start, for every registered provider (an inactive one should answer 404
+        itself, so that an admin can switch it on without a restart). Import Flask inside the override: the provider
+        itself must stay usable without the web layer.
+        """
+        return None
+
     # ---- registration (called by the service) ----
 
     def attach(self, store: ProviderSettingsStore | None) -> None:

@@ -92,6 +92,10 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     for blueprint in (auth.bp, rest.bp, ws.bp, pages.bp):
         app.register_blueprint(blueprint)
     pages.install(app, [extension.path for extension in getattr(container, "extensions", ())])
+    for provider in service.get_providers():  # connectors' own pages (CallProvider.get_blueprint)
+        blueprint = provider.get_blueprint()
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
     return app
 
 
