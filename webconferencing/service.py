@@ -426,7 +426,7 @@ class WebConferencingService(Startable):
             part.state, part.client_id = ParticipantState.JOINED, client_id
             self.calls.set_participant(call_id, user_id, part.state, client_id)
             call.last_date = now
-            self.calls.update(call_id, state=call.state, last_date=now)
+            self.calls.set_state(call_id, call.state, now)
             if call.owner_type != OwnerType.USER:
                 self.calls.touch_group_calls(call_id, [user_id], now)
             if not was_joined:
@@ -470,9 +470,9 @@ class WebConferencingService(Startable):
                     self.calls.delete(call_id)
                     deleted = True
                 else:
-                    self.calls.update(call_id, state=call.state, last_date=now)
+                    self.calls.set_state(call_id, call.state, now)
             else:
-                self.calls.update(call_id, last_date=now)
+                self.calls.touch(call_id, now)
         self._publish(events)
         return None if deleted else self._call_info(call)
 
@@ -491,7 +491,7 @@ class WebConferencingService(Startable):
                 self.calls.delete(call_id)
             else:
                 self.calls.leave_all(call_id, ParticipantState.LEAVED)
-                self.calls.update(call_id, state=call.state, last_date=call.last_date)
+                self.calls.set_state(call_id, call.state, call.last_date)
             if was_started:
                 events.call_state(call, CallState.STOPPED)
         self._publish(events)
