@@ -1,0 +1,55 @@
+"""My Connector's own pages, mounted by the server under the provider's URL (``/myconnector``).
+
+* ``GET /myconnector/call/<callId>``: the call window ``webConferencing.showCallPopup()`` opens. It joins the call
+  from its own tab (so closing the window is leaving the call), lists the participants and has a hang-up button.
+* ``GET /myconnector/settings``: the settings form the admin page loads when the provider's ``showSettings()`` runs;
+  the form saves through the core's ``POST /portal/rest/webconferencing/provider/myconnector/configuration``.
+
+A provider switched off by an admin has no call window (404), as it has no call buttons.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+
+from webconferencing.errors import AccessDenied
+from webconferencing.web.auth import require_admin
+from webconferencing.web.context import web_context
+from webconferencing.web.pages import render_call_page
+
+if TYPE_CHECKING:
+    from .provider import MyConnectorProvider
+
+TEMPLATES = Path(__file__).parent / "templates"
+# The extension folder's web root, as the core serves it (webconferencing.web.resources).
+STATIC_URL = f"/extensions/{Path(__file__).resolve().parents[1].name}"
+
+
+def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
+    bp = Blueprint(provider.get_type(), __name__, url_prefix=provider.url, template_folder=str(TEMPLATES))
+
+    @bp.get("/call/<path:call_id>")
+    def call_window(call_id: str):
+        if not provider.is_active():
+            abort(404)
+        if not g.get("user_id"):
+            return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")), code=303)
+        service = web_context().service
+        call = service.get_call(call_id)  # CallNotFound -> 404
+        if call.provider_type != provider.get_type():
+            abort(404)
+        if not service.can_access_call(g.user_id, call_id):
+            raise AccessDenied(f"User {g.user_id} is not a participant of call {call_id}")
+        return render_call_page("myconnector/call.html", call=call.to_json(), provider=provider.get_settings(),
+                                static_url=STATIC_URL)
+
+    @bp.get("/settings")
+    def settings_form():
+        require_admin()
+        return render_template("myconnector/settings.html", provider=provider.get_configuration())
+
+    return bp
+
+

@@ -1,0 +1,111 @@
+/**
+ * My Connector call window (/myconnector/call/<id>): joins the call from this tab, shows who is in it, and leaves on
+ * hang-up or when the window closes. The call ends for everyone by the core's rules (a 1:1 call when one side
+ * leaves, a group call when the last one does); the window shows it ended and closes.
+ */
+(function(window, document, webConferencing) {
+  "use strict";
+
+  var TYPE = "myconnector";
+  var CLOSE_AFTER_MS = 3000;
+  var log = webConferencing.getLog(TYPE).prefix("call");
+
+  var STATE_TEXT = { joined: "in the call", leaved: "left", invited: "invited" };
+
+  function start(call) {
+    var callId = call.id;
+    var root = document.querySelector(".myconnector-call");
+    var status = root.querySelector(".myconnector-call-status");
+    var hangupButton = root.querySelector(".myconnector-hangup");
+    var joined = false;
+    var ended = false;
+    var me = webConferencing.getUser().id;
+
+    function setState(state, text) {
+      root.setAttribute("data-call-state", state);
+      status.textContent = text;
+    }
+
+    function setPart(id, state) {
+      var item = root.querySelector("li[data-user-id='" + CSS.escape(id) + "']");
+      if (item) {
+        item.setAttribute("data-state", state);
+        item.querySelector(".myconnector-part-state").textContent = STATE_TEXT[state] || "";
+      }
+    }
+
+    function showParticipants(info) {
+      (info.participants || []).forEach(function(part) {
+        setPart(part.id, part.state || "invited");
+      });
+    }
+
+    function end(text) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      hangupButton.disabled = true;
+      setState("stopped", text);
+      webConferencing.flushLog();
+      setTimeout(function() {
+        window.close();
+      }, CLOSE_AFTER_MS);
+    }
+
+    function leave() {
+      if (!joined) {
+        return Promise.resolve();
+      }
+      joined = false;
+      return webConferencing.updateUserCall(callId, "leaved").catch(function(err) {
+        log.error("Failed to leave call: " + callId, err);
+      });
+    }
+
+    hangupButton.addEventListener("click", function() {
+      log.info("Hang up: " + callId);
+      leave().then(function() {
+        end("Call ended");
+      });
+    });
+
+    // Closing the window is leaving: the frame goes out on the open websocket before the page is gone (and if it
+    // does not, the server leaves for this tab when its connection's grace period ends).
+    window.addEventListener("pagehide", function() {
+      if (joined) {
+        joined = false;
+        webConferencing.updateUserCall(callId, "leaved");
+        webConferencing.flushLog();
+      }
+    });
+
+    webConferencing.onUserUpdate(me, function(update) {
+      if (update.callId !== callId) {
+        return;
+      }
+      if (update.eventType === "call_joined" || update.eventType === "call_leaved") {
+        setPart(update.part.id, update.eventType === "call_joined" ? "joined" : "leaved");
+      } else if (update.eventType === "call_state" && update.callState === "stopped") {
+        joined = false;
+        end("Call ended");
+      }
+    }, function(err) {
+      log.error("Failed to listen on call updates: " + callId, err);
+    }, function() {
+      webConferencing.getProvider(TYPE).then(function() {
+        return webConferencing.updateUserCall(callId, "joined");
+      }).then(function(info) {
+        joined = true;
+        log.info("Joined call: " + callId);
+        showParticipants(info);
+        setState("joined", "In call");
+      }).catch(function(err) {
+        log.showError("Failed to join call: " + callId, err, "Joining call failed");
+        end("Could not join the call");
+      });
+    });
+  }
+
+  window.myConnectorCall = { start: start };
+})(window, document, window.webConferencing);
