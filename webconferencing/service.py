@@ -437,8 +437,8 @@ class WebConferencingService(Startable):
     @_metered
     def leave_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo | None:
         """Leave from one client. The user leaves when their last client does; then a group call with nobody in it
-        stops, a 1:1 call with nobody in it stops and is deleted (None is returned then, as for an unknown call:
-        leaving a call that is gone is not an error)."""
+        stops, and a 1:1 call with at most one person still in it stops and is deleted (None is returned then, as
+        for an unknown call: leaving a call that is gone is not an error)."""
         self.get_user_info(user_id)
         events = _Events()
         deleted = False
@@ -463,7 +463,10 @@ class WebConferencingService(Startable):
             if was_joined:
                 events.participant(call, EVENT_CALL_LEAVED, user_id)
             call.last_date = now
-            if not any(p.state == ParticipantState.JOINED for p in call.participants):
+            joined = sum(p.state == ParticipantState.JOINED for p in call.participants)
+            # A 1:1 call makes no sense with one person left in it (the original stops and deletes it then, so the
+            # other side sees "stopped" at once); a group call goes on until the last participant leaves.
+            if joined == 0 or (call.owner_type == OwnerType.USER and joined <= 1):
                 call.state = CallState.STOPPED
                 events.call_state(call, CallState.STOPPED)
                 if call.owner_type == OwnerType.USER:

@@ -139,24 +139,29 @@ def test_declined_peer_call_is_deleted(service):
         service.get_call("p/john-mary")
 
 
-def test_peer_call_is_deleted_when_both_have_left(service):
+def test_peer_call_stops_and_is_deleted_when_one_side_hangs_up(service):
     peer_call(service)
     service.join_call("p/john-mary", "john", "j1")
     service.join_call("p/john-mary", "mary", "m1")
-    assert service.leave_call("p/john-mary", "mary", "m1").state == "started"
-    assert service.leave_call("p/john-mary", "john", "j1") is None
+    assert service.leave_call("p/john-mary", "mary", "m1") is None
     with pytest.raises(CallNotFound):
         service.get_call("p/john-mary")
 
 
-def test_peer_call_stays_while_one_side_is_still_in(service):
+def test_other_side_leaving_a_deleted_peer_call_is_not_an_error(service):
     peer_call(service)
     service.join_call("p/john-mary", "john", "j1")
     service.join_call("p/john-mary", "mary", "m1")
     service.leave_call("p/john-mary", "mary", "m1")
-    call = service.get_call("p/john-mary")
-    assert call.state == "started"
-    assert {p.id: p.state for p in call.participants} == {"john": "joined", "mary": "leaved"}
+    assert service.leave_call("p/john-mary", "john", "j1") is None
+
+
+def test_callee_leaving_an_unanswered_peer_call_declines_it(service):
+    peer_call(service)
+    service.join_call("p/john-mary", "john", "j1")
+    assert service.leave_call("p/john-mary", "mary", "m1") is None
+    with pytest.raises(CallNotFound):
+        service.get_call("p/john-mary")
 
 
 def test_caller_hanging_up_before_an_answer_deletes_the_peer_call(service):
