@@ -69,6 +69,9 @@ class SocketConnection:
                 self.ws.close(reason=reason, message=message)
         except ConnectionClosed:
             pass
+        # simple-websocket's receive() only wakes up on incoming data; without this, the session loop would sleep
+        # until the client answers the close (or the ping interval passes) and hold a shutting-down worker
+        self.ws.event.set()
 
 
 class WebSocketSession:
