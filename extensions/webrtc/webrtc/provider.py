@@ -1,0 +1,147 @@
+"""The WebRTC call provider: STUN/TURN servers and the group size, from exo.properties to the browser.
+
+``ice-servers`` (``webconferencing.webrtc.iceServers``) is either JSON -- a list of RTCIceServer objects
+(``{"urls": ..., "username": ..., "credential": ...}``) or a single one -- or a comma separated list of
+``stun:``/``turn:`` URLs. Empty is valid: on a LAN or on loopback, host candidates are enough. A bad value fails the
+provider at boot with the property's name, so a typo is not discovered by users whose calls never connect.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exo_container import InitParams
+
+from webconferencing.errors import InvalidCallArgument, ProviderConfigurationError
+from webconferencing.identity import IdentityDirectory
+from webconferencing.provider import CallProvider
+
+TYPE = "webrtc"
+TITLE = "WebRTC"
+VERSION = "1.0.0"
+
+CONFIG_ICE_SERVERS = "ice-servers"
+CONFIG_MAX_PARTICIPANTS = "max-participants"
+PROPERTIES = {CONFIG_ICE_SERVERS: "webconferencing.webrtc.iceServers",
+              CONFIG_MAX_PARTICIPANTS: "webconferencing.webrtc.maxParticipants"}
+EDITABLE = {"iceServers": CONFIG_ICE_SERVERS, "maxParticipants": CONFIG_MAX_PARTICIPANTS}
+
+ICE_SCHEMES = ("stun:", "stuns:", "turn:", "turns:")
+MIN_PARTICIPANTS, MAX_PARTICIPANTS, DEFAULT_PARTICIPANTS = 2, 8, 4
+ICE_SERVER_FIELDS = {"urls", "username", "credential"}
+
+
+class IceServersError(ValueError):
+    """The ICE servers text is not JSON RTCIceServers nor a list of stun:/turn: URLs; the message says why."""
+
+
+def parse_ice_servers(text: str | list | dict | None) -> list[dict[str, Any]]:
+    """RTCIceServer dicts from configuration text (JSON or comma list) or from already decoded JSON."""
+    if text is None:
+        return []
+    if isinstance(text, str):
+        text = text.strip()
+        if not text:
+            return []
+        if text[0] in "[{":
+            try:
+                decoded: Any = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise IceServersError(f"invalid JSON at character {exc.pos}: {exc.msg}") from None
+        else:
+            decoded = [{"urls": url.strip()} for url in text.split(",") if url.strip()]
+    else:
+        decoded = text
+    servers = decoded if isinstance(decoded, list) else [decoded]
+    return [_ice_server(server, index) for index, server in enumerate(servers)]
+
+
+def _ice_server(server: Any, index: int) -> dict[str, Any]:
+    if not isinstance(server, dict):
+        raise IceServersError(f"server {index + 1} must be an object with 'urls'")
+    unknown = set(server) - ICE_SERVER_FIELDS
+    if unknown:
+        raise IceServersError(f"server {index + 1} has unknown field(s) {sorted(unknown)}")
+    urls = server.get("urls")
+    url_list = [urls] if isinstance(urls, str) else urls
+    if not url_list or not isinstance(url_list, list) or not all(isinstance(u, str) for u in url_list):
+        raise IceServersError(f"server {index + 1} needs 'urls': a URL or a list of URLs")
+    for url in url_list:
+        if not url.startswith(ICE_SCHEMES) or len(url) <= url.index(":") + 1 or any(c.isspace() for c in url):
+            raise IceServersError(f"'{url}' is not a stun:, stuns:, turn: or turns: URL")
+        if url.startswith(("turn:", "turns:")) and not (server.get("username") and server.get("credential")):
+            raise IceServersError(f"TURN server '{url}' needs 'username' and 'credential' (use the JSON form)")
+    result: dict[str, Any] = {"urls": urls}
+    for name in ("username", "credential"):
+        if name in server:
+            if not isinstance(server[name], str):
+                raise IceServersError(f"server {index + 1}: '{name}' must be a string")
+            result[name] = server[name]
+    return result
+
+
+def parse_max_participants(text: Any) -> int:
+    raw = str(text).strip() if text is not None else ""
+    if not raw:
+        return DEFAULT_PARTICIPANTS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a number") from None
+    if not MIN_PARTICIPANTS <= value <= MAX_PARTICIPANTS:
+        raise ValueError(f"{value} is not between {MIN_PARTICIPANTS} and {MAX_PARTICIPANTS}")
+    return value
+
+
+class WebRTCProvider(CallProvider):
+    """Registers the ``webrtc`` IM type: only users with a WebRTC account get a video call button."""
+
+    def __init__(self, identities: IdentityDirectory, params: InitParams | None = None):
+        super().__init__(params)
+        self.ice_servers = self._parsed(CONFIG_ICE_SERVERS, parse_ice_servers)
+        self.max_participants = self._parsed(CONFIG_MAX_PARTICIPANTS, parse_max_participants)
+        identities.register_im_type(TYPE, TITLE)
+
+    def _parsed(self, key: str, parse):
+        try:
+            return parse(self.config.get(key))
+        except ValueError as exc:
+            raise ProviderConfigurationError(
+                f"{type(self).__name__}: provider-configuration property '{key}' ({PROPERTIES[key]}): {exc}",
+                key=key) from None
+
+    def get_type(self) -> str:
+        return TYPE
+
+    def get_supported_types(self) -> list[str]:
+        return [TYPE]
+
+    def get_title(self) -> str:
+        return TITLE
+
+    def get_version(self) -> str:
+        return VERSION
+
+    def get_settings(self) -> dict:
+        return {**super().get_settings(), "iceServers": self.ice_servers, "maxParticipants": self.max_participants}
+
+    def get_editable_settings(self) -> dict[str, Any]:
+        return {"iceServers": self.ice_servers, "maxParticipants": self.max_participants}
+
+    def validate_setting(self, name: str, value: Any) -> str:
+        """Stored as text in the configuration's own syntax (canonical JSON for the servers)."""
+        try:
+            if name == "iceServers":
+                return json.dumps(parse_ice_servers(value), separators=(",", ":"))
+            if name == "maxParticipants":
+                return str(parse_max_participants(value))
+        except ValueError as exc:
+            raise InvalidCallArgument(f"'{name}': {exc}", field=name) from None
+        return super().validate_setting(name, value)
+
+    def apply_setting(self, name: str, value: str) -> None:
+        self.config[EDITABLE.get(name, name)] = value
+        if name == "iceServers":
+            self.ice_servers = parse_ice_servers(value)
+        elif name == "maxParticipants":
+            self.max_participants = parse_max_participants(value)
