@@ -554,6 +554,13 @@
     this.isEnded = function() {
       return ended;
     };
+
+    /** The RTCPeerConnection of every peer, for diagnostics (and the browser tests). */
+    this.peerConnections = function() {
+      return Object.keys(peers).map(function(id) {
+        return peers[id].pc;
+      });
+    };
   }
 
   // ******** The provider ********
