@@ -76,6 +76,18 @@ def test_callee_declining_a_peer_call_deletes_it_and_tells_the_caller(login):
     assert (gone["type"], gone["code"]) == ("error", "NOT_FOUND_ERROR")
 
 
+def test_callee_declining_by_leaving_a_ringing_peer_call_removes_it_and_tells_the_caller(login):
+    caller, callee = listening_tab(login("root")), login("james").tab()
+    call_id = peer_call(caller, "james")
+    assert caller.call("update", callId=call_id, state="joined")["type"] == "result"
+
+    declined = callee.call("update", callId=call_id, state="leaved")
+
+    assert declined["data"] == {}
+    caller.message(user_channel("root"), is_event("call_state", call_id, callState="stopped"))
+    assert caller.call("get", callId=call_id)["code"] == "NOT_FOUND_ERROR"
+
+
 def test_group_call_stops_after_the_last_member_leaves(login):
     members = ["peter", "alice", "jack"]
     tabs = {m: listening_tab(login(m)) for m in members}
@@ -111,8 +123,9 @@ def test_tab_closed_without_leaving_leaves_its_calls_after_the_grace_period(logi
     left = caller.message(user_channel("john"), is_event("call_leaved", call_id), timeout=5)
     assert left["data"]["part"] == {"id": "paul"}
     assert time.monotonic() - closed_at >= 0.8  # not before the (1 s) grace period
-    call = caller.call("get", callId=call_id)["data"]
-    assert {p["id"]: p["state"] for p in call["participants"]}["paul"] == "leaved"
+    # john alone in a 1:1 call: it is hung up, not left "started" forever
+    caller.message(user_channel("john"), is_event("call_state", call_id, callState="stopped"))
+    assert caller.call("get", callId=call_id)["code"] == "NOT_FOUND_ERROR"
 
 
 def test_tab_reconnecting_within_the_grace_period_keeps_its_calls(login):

@@ -143,7 +143,7 @@ def _note_membership(call_id: str, body: dict) -> None:
     if not isinstance(client_id, str):
         return
     hub = web_context().hub
-    if state == "joined":
+    if state in ("joined", "started"):  # starting a stopped call joins the starter
         hub.note_joined(client_id, g.user_id, call_id.strip())
     elif state == "leaved":
         hub.note_left(client_id, g.user_id, call_id.strip())

@@ -204,7 +204,7 @@ class WebSocketSession:
         elif command == "update":
             data = commands.update(self.user_id, frame.get("callId"), frame, client_id=self.client.client_id)
             call_id = parse_call_id(frame.get("callId"))
-            if frame.get("state") == "joined":
+            if frame.get("state") in ("joined", "started"):  # starting a stopped call joins the starter
                 self.ctx.hub.note_joined(self.client.client_id, self.user_id, call_id)
             elif frame.get("state") == "leaved":
                 self.ctx.hub.note_left(self.client.client_id, self.user_id, call_id)
