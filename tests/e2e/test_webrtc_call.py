@@ -7,18 +7,21 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, CHROMIUM, CHROMIUM_ARGS, running_server, signed_in_page, wait_provider_ready
 
 MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               "--autoplay-policy=no-user-gesture-required"]
 CALL = "p/john-mary"
 HANGUP_BOUND_MS = 2000
+# The product's connectors, besides the harness's test connector (switched off: its button would be one more)
+PRODUCT_EXTENSIONS = f"exo.extensions.dirs={ROOT / 'extensions'}"
 
 
 @pytest.fixture(scope="module")
 def webrtc_server(tmp_path_factory):
     """Only the webrtc provider on: its button is the single one, and no other connector's module runs."""
-    with running_server(tmp_path_factory.mktemp("webrtc-server"), "webconferencing.testcall.active=false",
+    with running_server(tmp_path_factory.mktemp("webrtc-server"), PRODUCT_EXTENSIONS,
+                        "webconferencing.testcall.active=false",
                         "webconferencing.myconnector.active=false") as running:
         yield running
 
