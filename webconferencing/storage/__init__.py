@@ -135,5 +135,15 @@ class Database(Startable):
         with self.db.atomic():
             yield
 
+    def release(self) -> None:
+        """Close this thread's connection when no transaction is open.
+
+        peewee keeps one connection per thread, which under gevent means per greenlet: every websocket and request
+        would hold its own SQLite connection (three file descriptors) for its whole life. Closing it once a request
+        or frame is handled is peewee's recommended web pattern; the next operation reopens one cheaply."""
+        db = self.db
+        if db is not None and not db.is_closed() and not db.in_transaction():
+            db.close()
+
     def schema_version(self) -> int:
         return schema.current_version(self.db)

@@ -40,19 +40,6 @@ def _component(container, cls: type):
     return instance
 
 
-def _connection_releaser(database: Database):
-    """peewee keeps one connection per thread, which under gevent means per greenlet: every websocket and request
-    would keep its own SQLite connection (three file descriptors) for its whole life. Closing it once the request
-    or frame is handled is peewee's recommended web pattern; the next operation reopens one cheaply."""
-
-    def release() -> None:
-        db = database.db
-        if db is not None and not db.is_closed() and not db.in_transaction():
-            db.close()
-
-    return release
-
-
 def create_app(container, settings: ServerSettings | None = None) -> Flask:
     """The app serving ``container``'s service; ``settings`` default to the container's properties."""
     if settings is None:
@@ -69,7 +56,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         tokens=TokenIssuer(settings.secret, settings.token_seconds),
         commands=CallCommands(service),
         hub=ChannelHub(service, broker, grace_seconds=settings.grace_seconds),
-        release_database=_connection_releaser(_component(container, Database)),
+        release_database=_component(container, Database).release,
     )
 
     app = Flask(__name__)
