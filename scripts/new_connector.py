@@ -61,11 +61,8 @@ def replacements(new: Names, old: Names = TEMPLATE_NAMES) -> list[tuple[str, str
     return [
         (f"{old.class_name}Provider", f"{new.class_name}Provider"),
         (f"{old.class_name}Portlet", f"{new.class_name}Portlet"),
-        (f"{old.camel}Call", f"{new.camel}Call"),  # the call window's JS global
         ("webConferencingMyGRP", f"webConferencing{new.class_name}GRP"),
-        ("myCallAction", f"{new.camel}CallAction"),
-        ("uiIconMyCall", f"uiIcon{new.class_name}Call"),
-        ("My Call", new.title),
+        (old.camel, new.camel),  # JS globals and CSS classes: myConnectorCall, myConnectorAction
         (old.title, new.title),
         (old.class_name, new.class_name),
         (old.name, new.name),

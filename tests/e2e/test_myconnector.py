@@ -32,7 +32,7 @@ def open_pages(browser, server, callee: str, caller: str = "john"):
 def place_call(caller, callee_id: str, call_id: str):
     """Click the My Call button: the call window opens at once (in the click), then shows the call's page."""
     with caller.expect_popup() as popup:
-        caller.locator(f".webconferencing-call[data-user-id={callee_id}] .myCallAction").click()
+        caller.locator(f".webconferencing-call[data-user-id={callee_id}] .myConnectorAction").click()
     window = popup.value
     window.wait_for_url(f"**/myconnector/call/{call_id}")
     return window
@@ -131,7 +131,7 @@ def test_a_provider_switched_off_by_an_admin_has_no_button_and_no_call_window(mc
     john = signed_in_page(browser, mc_server.base_url, "john", "/portal/admin")
     mary = signed_in_page(browser, mc_server.base_url, "mary", "/portal/profile/john")
     try:
-        expect(mary.locator(".webconferencing-call[data-user-id=john] .myCallAction")).to_be_visible()
+        expect(mary.locator(".webconferencing-call[data-user-id=john] .myConnectorAction")).to_be_visible()
         john.locator(f"tr[data-provider={TYPE}] label.switch").filter(has=john.locator(".provider-active")).click()
         expect(john.locator(f"tr[data-provider={TYPE}]")).to_have_class("inactive")
         mary.reload()

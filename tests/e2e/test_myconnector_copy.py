@@ -64,7 +64,7 @@ def test_a_copied_connector_is_listed_active_with_a_button_and_goes_away_with_it
         john = signed_in_page(browser, server.base_url, "john", "/portal/profile/mary")
         try:
             wait_provider_ready(john, NAME)
-            button = john.locator(".webconferencing-call[data-user-id=mary] .acmeCallCallAction")
+            button = john.locator(".webconferencing-call[data-user-id=mary] .acmeCallAction")
             expect(button).to_have_text(TITLE)
             with john.expect_popup() as popup:
                 button.click()

@@ -1,6 +1,6 @@
 /**
  * My Connector provider module for Web Conferencing: the original template connector's flow on the webConferencing
- * API. It adds a "My Call" button where the current user and at least one other party have a My Connector IM
+ * API. It adds a call button where the current user and at least one other party have a My Connector IM
  * account, places calls with stable ids (p/<sorted ids> for 1:1, g/<space or room> for groups), rings the callee
  * through the user channel (accept / decline; no ring for users in Do Not Disturb), opens the call window of
  * /myconnector/call/<id> and offers its settings form on the admin page.
@@ -182,9 +182,10 @@
         }
         var button = document.createElement("a");
         button.href = "javascript:void(0)";
-        button.className = "myCallAction";
+        button.className = "myConnectorAction";
         button.title = target.title;
-        button.innerHTML = "<i class='uiIconMyCall'></i><span class='callTitle'>My Call</span>";
+        button.innerHTML = "<i class='uiIconMyConnector'></i><span class='callTitle'></span>";
+        button.querySelector(".callTitle").textContent = self.getTitle();
         button.addEventListener("click", function(event) {
           event.preventDefault();
           placeCall(context, target, ids);
