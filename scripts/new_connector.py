@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", help="provider type, folder and package name: one lowercase word (e.g. acmecall)")
     parser.add_argument("--title", help="human-readable title (default: from the name)")
     parser.add_argument("--class-name", help="Python class prefix (default: from the title), e.g. AcmeCall")
-    parser.add_argument("--dest", type=Path, default=ROOT / "extensions", help="extensions folder (default: ./extensions)")
+    parser.add_argument("--dest", type=Path, default=ROOT / "extensions",
+                        help="extensions folder (default: ./extensions)")
     parser.add_argument("--dry-run", action="store_true", help="list the files it would write, write nothing")
     args = parser.parse_args(argv)
     try:

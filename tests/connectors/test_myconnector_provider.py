@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_an_empty_client_id_leaves_the_provider_out_with_an_error_in_a_tolerant_
 
 
 def test_exo_server_refuses_to_start_strict_without_a_client_id(tmp_path):
-    server = [str(ROOT / ".venv" / "bin" / "exo-server"), "--strict", "--config", str(ROOT / "configuration.xml"),
+    server = [str(Path(sys.executable).with_name("exo-server")), "--strict", "--config", str(ROOT / "configuration.xml"),
               "--extensions", str(extensions_with(tmp_path, "myconnector")), "--port", "0",
               f"-Dwebconferencing.db.url=sqlite:///{tmp_path / 'wc.db'}", f"-D{CLIENT_ID}="]
     done = subprocess.run(server, cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -691,7 +691,8 @@
         var button = el("button", "webrtc-call-button");
         button.type = "button";
         button.title = target.title;
-        button.innerHTML = "<span class='webrtc-icon' aria-hidden='true'></span><span class='callTitle'>Video call</span>";
+        button.innerHTML = "<span class='webrtc-icon' aria-hidden='true'></span>"
+          + "<span class='callTitle'>Video call</span>";
         button.addEventListener("click", function(event) {
           event.preventDefault();
           placeCall(context, target, ids);
