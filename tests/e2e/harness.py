@@ -80,14 +80,16 @@ class ServerProcess:
 
 @contextmanager
 def running_server(data_dir: Path, *defines: str) -> Iterator[ServerProcess]:
-    """``exo-server`` with the project's configuration, a fresh SQLite file in ``data_dir`` and the test connector."""
+    """``exo-server`` with the project's configuration, a fresh SQLite file in ``data_dir`` and, as its only
+    extensions, the test connectors (the product's own connectors in extensions/ are not loaded, so each call button
+    on the page is one the tests know)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("exo-server")),
         "--config", str(ROOT / "configuration.xml"),
         "--host", "127.0.0.1", "--port", str(port),
         f"-Dwebconferencing.db.url=sqlite:///{data_dir / 'webconferencing.db'}",
-        f"-Dexo.extensions.dirs={TEST_EXTENSIONS}",
+        "--extensions", str(TEST_EXTENSIONS),  # only the test connector: the tests own every call button
         "-Dwebconferencing.calllog.flush.interval=0.2",
         *(f"-D{d}" for d in defines),
     ]
