@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Take the README's screenshots from a real server and browser: a profile with its call button, the incoming-call
+dialog, and the admin page. Writes docs/screenshots/*.png.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Uses the e2e harness (tests/e2e/harness.py): exo-server with a throw-away database and the test connector, and
+Debian's chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.harness import chromium, running_server, signed_in_page, wait_provider_ready  # noqa: E402
+
+VIEWPORT = {"width": 1100, "height": 640}
+
+
+def take(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as data, running_server(Path(data)) as server, chromium() as browser:
+        mary = signed_in_page(browser, server.base_url, "mary", "/portal/people", viewport=VIEWPORT)
+        john = signed_in_page(browser, server.base_url, "john", "/portal/profile/mary", viewport=VIEWPORT)
+        wait_provider_ready(mary)
+        john.locator(".testcall-button").wait_for()
+        written.append(out / "profile-call-button.png")
+        john.screenshot(path=written[-1])
+
+        john.locator(".testcall-button").click()
+        mary.locator(".testcall-incoming").wait_for()
+        written.append(out / "incoming-call.png")
+        mary.screenshot(path=written[-1])
+        mary.locator(".testcall-incoming button.decline").click()
+
+        admin = signed_in_page(browser, server.base_url, "root", "/portal/admin", viewport=VIEWPORT)
+        admin.locator("tr[data-provider=testcall] .provider-settings").wait_for()
+        written.append(out / "admin.png")
+        admin.screenshot(path=written[-1])
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    for path in take(args.out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
