@@ -1,7 +1,7 @@
 """One server and one browser for the whole e2e session (starting them is most of the runtime)."""
 from __future__ import annotations
 
-import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,8 @@ from .harness import CHROMIUM, chromium, running_server
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    if shutil.which("exo-server", path=str(Path(__import__("sys").executable).parent)) is None:
-        pytest.fail("exo-server is not installed in this environment (pip install -e .)")
+    if not Path(sys.executable).with_name("exo-server").exists():
+        pytest.fail("exo-server is not installed next to this interpreter (pip install -e .)")
     with running_server(tmp_path_factory.mktemp("e2e-server")) as running:
         yield running
 

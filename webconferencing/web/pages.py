@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request,
                    send_file, url_for)
 
-from webconferencing.errors import AccessDenied, IdentityNotFound, InvalidCallArgument
+from webconferencing.errors import AccessDenied, InvalidCallArgument
 from webconferencing.identity import USER_STATUSES
 from webconferencing.info import UserInfo
 
@@ -102,7 +102,7 @@ def render_portal(template: str, user: UserInfo, *, space_id: str | None = None,
 
 def render_call_page(template: str, **values: Any) -> str:
     """For connectors' call pages: render ``template`` (extending ``portal/call.html``) with the module set up for
-    the signed-in user. Raises AccessDenied-like redirects are the caller's business: it must be signed in."""
+    the signed-in user (401 when nobody is signed in: a call window is only ever opened from a portal page)."""
     user = current_user()
     if user is None:
         abort(401)
