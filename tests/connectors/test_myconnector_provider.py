@@ -35,13 +35,15 @@ def test_an_empty_client_id_leaves_the_provider_out_with_an_error_in_a_tolerant_
     assert [p.get_type() for p in service_of(container).get_providers()] == []
 
 
-def test_exo_server_refuses_to_start_strict_without_a_client_id(tmp_path):
-    server = [str(Path(sys.executable).with_name("exo-server")), "--strict", "--config", str(ROOT / "configuration.xml"),
+@pytest.mark.parametrize("mode", [[], ["--strict"]], ids=["tolerant", "strict"])
+def test_exo_server_refuses_to_start_without_a_client_id(tmp_path, mode):
+    server = [str(Path(sys.executable).with_name("exo-server")), *mode, "--config", str(ROOT / "configuration.xml"),
               "--extensions", str(extensions_with(tmp_path, "myconnector")), "--port", "0",
               f"-Dwebconferencing.db.url=sqlite:///{tmp_path / 'wc.db'}", f"-D{CLIENT_ID}="]
     done = subprocess.run(server, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert f"(set {CLIENT_ID} in exo.properties)" in done.stdout + done.stderr
+    assert "ready on" not in done.stdout
 
 
 def test_the_browser_gets_the_client_id_and_page_urls_but_not_the_api_key(boot_product, tmp_path):

@@ -9,9 +9,11 @@ import sys
 
 import gevent
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from gunicorn.workers.ggevent import GeventWorker
 
 from exo_container.boot import boot
+from webconferencing.errors import ProviderConfigurationError
 
 from .app import create_app, shutdown_app
 from .server import ServeOptions
@@ -70,6 +72,17 @@ class ExoServerApplication(BaseApplication):
 
     def load(self):
         self.container = boot(self.options.configuration, **self.options.boot_arguments())
+        misconfigured = provider_configuration_errors(self.container.problems)
+        if misconfigured:
+            # The kernel, like eXo, only skips a plugin that fails to build; but a connector whose configuration is
+            # wrong (a missing client id) must not leave a server running without it, silently missing its buttons.
+            self.container.stop()
+            self.container.dispose()
+            for problem in misconfigured:
+                print(f"error: {problem}", file=sys.stderr, flush=True)
+            print(f"exo-server: {len(misconfigured)} call provider(s) misconfigured, not starting", file=sys.stderr,
+                  flush=True)
+            raise SystemExit(Arbiter.WORKER_BOOT_ERROR)  # the master halts instead of respawning the worker
         try:
             self.flask_app = create_app(self.container, self.settings)
         except Exception:
@@ -94,3 +107,16 @@ class ExoServerApplication(BaseApplication):
             self.container.dispose()
             log.info("Container stopped")
         sys.stdout.flush()
+
+
+def provider_configuration_errors(problems) -> list:
+    """The boot problems a provider raised about its own configuration (``ProviderConfigurationError``, possibly
+    wrapped by the kernel's "plugin skipped" error)."""
+    found = []
+    for problem in problems:
+        cause = problem
+        while cause is not None and not isinstance(cause, ProviderConfigurationError):
+            cause = cause.__cause__
+        if cause is not None:
+            found.append(problem)
+    return found
