@@ -4,8 +4,8 @@ dialog, and the admin page. Writes docs/screenshots/*.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
-Uses the e2e harness (tests/e2e/harness.py): exo-server with a throw-away database and the test connector, and
-Debian's chromium.
+Uses the e2e harness (tests/e2e/harness.py): exo-server with a throw-away database and the product's own connectors
+(extensions/: My Connector and WebRTC, without the harness's test connector), and Debian's chromium.
 """
 from __future__ import annotations
 
@@ -19,28 +19,37 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.harness import chromium, running_server, signed_in_page, wait_provider_ready  # noqa: E402
 
+
 VIEWPORT = {"width": 1100, "height": 640}
 
 
 def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as data, running_server(Path(data)) as server, chromium() as browser:
+    with tempfile.TemporaryDirectory() as data, running_server(Path(data), extensions=ROOT / "extensions") as server, \
+            chromium() as browser:
         mary = signed_in_page(browser, server.base_url, "mary", "/portal/people", viewport=VIEWPORT)
         john = signed_in_page(browser, server.base_url, "john", "/portal/profile/mary", viewport=VIEWPORT)
-        wait_provider_ready(mary)
-        john.locator(".testcall-button").wait_for()
+        for page in (mary, john):
+            wait_provider_ready(page, "myconnector")
+            wait_provider_ready(page, "webrtc")
+        call_button = john.locator(".webconferencing-call[data-user-id=mary]")
+        call_button.locator(".webrtc-call-button").wait_for(state="attached")
+        call_button.locator(".myConnectorAction").wait_for(state="attached")
         written.append(out / "profile-call-button.png")
         john.screenshot(path=written[-1])
 
-        john.locator(".testcall-button").click()
-        mary.locator(".testcall-incoming").wait_for()
+        # My Connector rings the callee through the user channel; place its call from the API the button uses
+        john.evaluate("""() => webConferencing.addCall("p/john-mary", {owner: "john", ownerType: "user",
+            provider: "myconnector", title: "Mary Williams", participants: "john;mary"})""")
+        mary.locator(".myconnector-incoming").wait_for()
         written.append(out / "incoming-call.png")
         mary.screenshot(path=written[-1])
-        mary.locator(".testcall-incoming button.decline").click()
+        mary.locator(".myconnector-incoming button.decline").click()
 
         admin = signed_in_page(browser, server.base_url, "root", "/portal/admin", viewport=VIEWPORT)
-        admin.locator("tr[data-provider=testcall] .provider-settings").wait_for()
+        admin.locator("tr[data-provider=webrtc] .provider-settings").wait_for()
+        admin.locator("tr[data-provider=myconnector] .provider-settings").wait_for()
         written.append(out / "admin.png")
         admin.screenshot(path=written[-1])
     return written

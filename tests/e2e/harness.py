@@ -79,17 +79,17 @@ class ServerProcess:
 
 
 @contextmanager
-def running_server(data_dir: Path, *defines: str) -> Iterator[ServerProcess]:
+def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENSIONS) -> Iterator[ServerProcess]:
     """``exo-server`` with the project's configuration, a fresh SQLite file in ``data_dir`` and, as its only
-    extensions, the test connectors (the product's own connectors in extensions/ are not loaded, so each call button
-    on the page is one the tests know)."""
+    extensions, the test connectors by default (the product's own connectors in extensions/ are not loaded, so each
+    call button on the page is one the tests know)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("exo-server")),
         "--config", str(ROOT / "configuration.xml"),
         "--host", "127.0.0.1", "--port", str(port),
         f"-Dwebconferencing.db.url=sqlite:///{data_dir / 'webconferencing.db'}",
-        "--extensions", str(TEST_EXTENSIONS),  # only the test connector: the tests own every call button
+        "--extensions", str(extensions),
         "-Dwebconferencing.calllog.flush.interval=0.2",
         *(f"-D{d}" for d in defines),
     ]
