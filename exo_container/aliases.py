@@ -6,7 +6,8 @@ declares those names so the same XML ports unchanged.
 """
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Mapping, TypeVar
 
 T = TypeVar("T", bound=type)
 
@@ -29,6 +30,26 @@ def java_name(*names: str) -> Callable[[T], T]:
 def register_alias(java: str, python_path: str) -> None:
     """Declare an alias without importing the target (for modules that must stay lazy)."""
     _ALIASES[java] = python_path
+
+
+@contextmanager
+def aliases_declared(aliases: Mapping[str, str]) -> Iterator[None]:
+    """Declare ``java -> python_path`` aliases for a while, then put back what was there.
+
+    For a harness that stands in for another product's classes (the kernel's own tests declare a stand-in
+    ``org.exoplatform.webconferencing.WebConferencingService``): a lasting declaration would shadow the real
+    product's alias for everything that runs later in the same process.
+    """
+    saved = {name: _ALIASES.get(name) for name in aliases}
+    _ALIASES.update(aliases)
+    try:
+        yield
+    finally:
+        for name, previous in saved.items():
+            if previous is None:
+                _ALIASES.pop(name, None)
+            else:
+                _ALIASES[name] = previous
 
 
 _ENTRY_POINT_GROUP = "exo_container.aliases"

@@ -5,6 +5,9 @@ tiny target component and provider plugin under the original Java names; the por
 classes its AddOnService object-param builds at parse time are declared too, as the
 portal would provide them (without them the kernel drops the whole file, as eXo does).
 
+The Java names are declared only while a test runs (``ALIASES``, with ``aliases_declared``): declared for good,
+they would shadow the real product's classes in every test that runs later in the same process.
+
 Importable as a top-level module because pytest puts tests/kernel on sys.path.
 """
 from __future__ import annotations
@@ -12,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exo_container import ComponentPlugin, InitParams, java_name
+from exo_container import ComponentPlugin, InitParams
 
 
-@java_name("org.exoplatform.webconferencing.WebConferencingService")
 class WebConferencingService:
     """Collects the call providers plugged in with ``addPlugin``."""
 
@@ -26,7 +28,6 @@ class WebConferencingService:
         self.providers.append(provider)
 
 
-@java_name("org.exoplatform.webconferencing.myconnector.MyConnectorProvider")
 class MyConnectorProvider(ComponentPlugin):
     """Reads ``provider-configuration`` as the original ``CallProvider`` constructor does."""
 
@@ -35,13 +36,19 @@ class MyConnectorProvider(ComponentPlugin):
         self.config: dict[str, str] = configuration.get_properties() if configuration else {}
 
 
-@java_name("org.exoplatform.portal.config.model.TransientApplicationState")
 @dataclass
 class TransientApplicationState:
     contentId: str | None = None  # noqa: N815 - the Java field name
 
 
-@java_name("org.exoplatform.portal.config.serialize.PortletApplication")
 @dataclass
 class PortletApplication:
     state: Any = None
+
+
+ALIASES = {
+    "org.exoplatform.webconferencing.WebConferencingService": f"{__name__}.WebConferencingService",
+    "org.exoplatform.webconferencing.myconnector.MyConnectorProvider": f"{__name__}.MyConnectorProvider",
+    "org.exoplatform.portal.config.model.TransientApplicationState": f"{__name__}.TransientApplicationState",
+    "org.exoplatform.portal.config.serialize.PortletApplication": f"{__name__}.PortletApplication",
+}

@@ -12,9 +12,17 @@ import pytest
 
 import template_components as tc
 from exo_container import ConfigurationWarning, ExoContainer, boot
+from exo_container.aliases import aliases_declared
 
 TEMPLATE = Path(__file__).parent / "fixtures" / "template"
 PROVIDER_FILE = TEMPLATE / "extensions/myconnector/WEB-INF/conf/myconnector/configuration.xml"
+
+
+@pytest.fixture(autouse=True)
+def template_stand_ins():
+    """The Java names of the template's XML resolve to the stand-ins only while a test of this module runs."""
+    with aliases_declared(tc.ALIASES):
+        yield
 
 
 def boot_template(properties_file: Path | None = None) -> ExoContainer:
