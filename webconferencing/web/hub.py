@@ -79,21 +79,20 @@ class HubClient:
     subscriptions: dict[str, Any] = field(default_factory=dict)  # channel name -> broker Subscription
     joined: set[str] = field(default_factory=set)  # call ids this tab joined
     grace: threading.Timer | None = None
-    send_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def sender(self) -> dict[str, str]:
         return {"userId": self.user_id, "clientId": self.client_id}
 
     def deliver(self, frame: dict) -> None:
-        """Send a frame to the tab if it is connected; a failing socket is closed (its reader then detaches it)."""
+        """Hand a frame to the tab's connection if it is connected. The connection only queues it (a slow tab must
+        not hold up the publisher); a failing one is closed (its reader then detaches it)."""
         connection = self.connection
         if connection is None:
             return
         text = json.dumps(frame, separators=(",", ":"))
         try:
-            with self.send_lock:
-                connection.send(text)
+            connection.send(text)
         except Exception as exc:  # a dead peer: log quietly, the receive loop sees the close and detaches
             log.debug("Cannot deliver to client %s: %s", self.client_id, exc)
             try:

@@ -23,6 +23,7 @@ SECURE_COOKIES = "exo.server.cookie.secure"
 GRACE_SECONDS = "webconferencing.ws.grace.seconds"
 PING_SECONDS = "webconferencing.ws.ping.seconds"
 MAX_FRAME_BYTES = "webconferencing.ws.frame.max.bytes"
+SEND_QUEUE_SIZE = "webconferencing.ws.send.queue.size"
 BROKER = "webconferencing.broker"
 
 SECRET_FILE = "server.secret"
@@ -40,6 +41,7 @@ class ServerSettings:
     grace_seconds: float = 10.0
     ping_seconds: float = 25.0
     max_frame_bytes: int = 64 * 1024
+    send_queue_size: int = 256
     broker_url: str = ""
 
     @classmethod
@@ -56,6 +58,7 @@ class ServerSettings:
             grace_seconds=_number(props, GRACE_SECONDS, cls.grace_seconds, float, low=0),
             ping_seconds=_number(props, PING_SECONDS, cls.ping_seconds, float, low=0.05),
             max_frame_bytes=_number(props, MAX_FRAME_BYTES, cls.max_frame_bytes, int, low=256),
+            send_queue_size=_number(props, SEND_QUEUE_SIZE, cls.send_queue_size, int, low=1),
             broker_url=(props.get(BROKER) or "").strip(),
         )
 

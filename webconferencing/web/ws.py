@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Blueprint, g
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
+from wsproto.events import TextMessage
 
 from webconferencing.calllog import ClientLogRecord
 from webconferencing.errors import InvalidCallArgument
@@ -27,6 +29,7 @@ from .commands import parse_call_id
 from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, to_error
 from .hub import HubClient, parse_channel
+from .outbox import Outbox, spawn
 
 log = logging.getLogger("webconferencing.web.ws")
 
@@ -34,6 +37,8 @@ WS_PATH = "/webconferencing/ws"
 DEAD_AFTER_PINGS = 3
 MAX_LOG_RECORDS = 100
 GOING_AWAY = 1001
+TRY_AGAIN_LATER = 1013  # a client too slow to take its frames: it may reconnect (with its clientId) later
+CLOSE_WAIT = 1.0  # seconds a closing socket gets to finish its current frame, then to answer the close
 
 bp = Blueprint("ws", __name__)
 sock = Sock()
@@ -52,26 +57,68 @@ def websocket(ws) -> None:
 
 
 class SocketConnection:
-    """The hub's view of a flask-sock socket: sends are serialised because broker callbacks (other greenlets or the
-    Redis listener) and the session loop write to the same socket."""
+    """The hub's view of a flask-sock socket. ``send`` only queues the frame in the socket's :class:`Outbox`; the
+    outbox's writer is the only one writing data frames, so a peer that stops reading blocks nobody but its own
+    writer, and is closed (1013, try again later) once its queue overflows.
 
-    def __init__(self, ws) -> None:
+    Frames are written with ``sendall`` on simple-websocket's socket rather than through ``ws.send``: the latter uses
+    ``socket.send``, which on a peer with a full receive window writes part of a frame and loses the rest."""
+
+    def __init__(self, ws, queue_size: int) -> None:
         self.ws = ws
+        self.label = "a websocket client"  # who this is, for the log (the session names it after the handshake)
+        self.outbox = Outbox(self._write, queue_size, on_overflow=self._overflowed, on_error=self._failed)
         self._lock = threading.Lock()
+        self._closing = False
 
     def send(self, text: str) -> None:
-        with self._lock:
-            self.ws.send(text)
+        self.outbox.put(text)
 
     def close(self, reason: int | None = None, message: str | None = None) -> None:
+        """Close without waiting: the frame being written may finish (up to :data:`CLOSE_WAIT` seconds), then the
+        close frame is sent; a peer that does not take it in time loses the TCP connection instead."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+        self.outbox.close()
+        spawn(self._finish_close, reason, message)
+
+    def _write(self, text: str) -> None:
+        ws = self.ws
+        if not ws.connected:
+            raise ConnectionClosed(ws.close_reason, ws.close_message)
+        ws.sock.sendall(ws.ws.send(TextMessage(data=text)))
+
+    def _overflowed(self) -> None:
+        log.warning("%s stopped reading: %d frames waiting, closing its websocket (%d, try again later)",
+                    self.label, self.outbox.limit, TRY_AGAIN_LATER)
+        self.close(TRY_AGAIN_LATER, "Send queue overflow")
+
+    def _failed(self, exc: BaseException) -> None:
+        log.debug("Cannot write to %s: %s", self.label, exc)
+        self.close()
+
+    def _finish_close(self, reason: int | None, message: str | None) -> None:
+        ws = self.ws
         try:
-            with self._lock:
-                self.ws.close(reason=reason, message=message)
-        except ConnectionClosed:
+            if self.outbox.wait_idle(CLOSE_WAIT) and ws.connected:
+                ws.sock.settimeout(CLOSE_WAIT)  # a peer that stopped reading must not hold the close frame forever
+                ws.close(reason=reason, message=message)
+        except (ConnectionClosed, OSError):
             pass
-        # simple-websocket's receive() only wakes up on incoming data; without this, the session loop would sleep
-        # until the client answers the close (or the ping interval passes) and hold a shutting-down worker
-        self.ws.event.set()
+        finally:
+            # simple-websocket's receive() only wakes up on incoming data; without this, the session loop would
+            # sleep until the client answers the close (or the ping interval passes) and hold a shutting-down worker
+            ws.event.set()
+        ws.thread.join(CLOSE_WAIT)  # the reader ends when the peer answers the close (or its socket fails)
+        if ws.thread.is_alive():
+            try:
+                ws.sock.shutdown(socket.SHUT_RDWR)  # a peer that never answers: wakes the reader and any writer
+            except OSError:
+                pass
+        ws.connected = False
+        ws.event.set()
 
 
 class WebSocketSession:
@@ -79,7 +126,7 @@ class WebSocketSession:
         self.ctx = ctx
         self.user_id = user_id
         self.ws = ws
-        self.connection = SocketConnection(ws)
+        self.connection = SocketConnection(ws, ctx.settings.send_queue_size)
         self.client: HubClient | None = None
         self.max_frame = ctx.settings.max_frame_bytes
         self.ping_interval = ctx.settings.ping_seconds
@@ -114,6 +161,10 @@ class WebSocketSession:
                     self.handle(raw)
                 finally:
                     self.ctx.release_database()
+                if self.connection.outbox.pending():
+                    # a frame already read never makes the loop wait, so a client sending a burst of requests would
+                    # fill its own queue of answers before its writer ever ran: let the writer go first
+                    time.sleep(0)
         except ConnectionClosed:
             pass
         finally:
@@ -172,6 +223,7 @@ class WebSocketSession:
         if self.client is not None:
             raise ClientError("Handshake already done")
         self.client = self.ctx.hub.connect(self.user_id, self.connection, frame.get("clientId"))
+        self.connection.label = f"Client {self.client.client_id} of {self.user_id}"
         self.send({"type": "handshake", "clientId": self.client.client_id, "userId": self.user_id,
                    "pingInterval": self.ping_interval})
 
