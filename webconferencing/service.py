@@ -343,7 +343,8 @@ class WebConferencingService(Startable):
     @_metered
     def update_call(self, call_id: str, *, title: str | None = None,
                     participants: list[str] | str | None = None) -> CallInfo:
-        """Change a call's title or its invitees; newcomers to a started call are told it started."""
+        """Change a call's title or its invitees; newcomers to a started call are told it started, and everyone
+        (the removed included) that a removed participant left it (channel hubs then end access that is gone)."""
         new_ids = _participant_ids(participants) if participants is not None else None
         if title is not None and not title.strip():
             raise InvalidCallArgument("a call title must not be empty", field="title")
@@ -368,6 +369,8 @@ class WebConferencingService(Startable):
                                                   f"'{call.owner_id}'", field="participants")
                     removed = [uid for uid in current if uid not in new_ids]
                     added = [uid for uid in new_ids if uid not in current]
+                    for uid in removed:  # told while still listed, so the removed user hears it too
+                        events.participant(call, EVENT_CALL_LEAVED, uid)
                     self.calls.remove_participants(call_id, removed)
                     for uid in added:
                         self.calls.add_participant(call_id, uid)

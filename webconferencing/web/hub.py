@@ -27,8 +27,9 @@ from typing import Any, Callable, Protocol
 
 from webconferencing.broker import call_channel, user_channel
 from webconferencing.errors import CallNotFound
+from webconferencing.service import EVENT_CALL_LEAVED, EVENT_CALL_STATE
 
-from .errors import ChannelAccessDenied, ClientError
+from .errors import ACCESS_ERROR, ChannelAccessDenied, ClientError
 
 log = logging.getLogger("webconferencing.web.hub")
 
@@ -110,6 +111,8 @@ class ChannelHub:
         self.node = secrets.token_hex(8)  # tells this process's control messages from the others'
         self._clients: dict[str, HubClient] = {}
         self._lock = threading.RLock()
+        # users with call-channel subscriptions here -> their user channel, watched for events that may end access
+        self._watches: dict[str, Any] = {}
         self._on_expired = on_expired
         self._closed = False
         self._control = broker.subscribe(CONTROL_CHANNEL, self._on_control)
@@ -170,6 +173,7 @@ class ChannelHub:
                 return  # already replaced by a newer socket of the same tab
             client.connection = None
             self._cancel_subscriptions(client)
+            self._unwatch_if_idle(client.user_id)
             if self._closed:
                 return  # closed by our shutdown: the tab reconnects to the next process with its id
             if not client.joined:
@@ -249,26 +253,99 @@ class ChannelHub:
                 return
             # reserve the slot first so a concurrent subscribe of the same tab does not double-subscribe
             client.subscriptions[channel.name] = None
+        if channel.kind == "call":
+            self._watch(client.user_id)
         subscription = self.broker.subscribe(channel.broker_channel, self._relay(client, channel.name))
         with self._lock:
             if client.subscriptions.get(channel.name, 0) is None and client.connection is not None:
                 client.subscriptions[channel.name] = subscription
                 return
         subscription.cancel()  # the tab went away or unsubscribed meanwhile
+        self._unwatch_if_idle(client.user_id)
 
     def unsubscribe(self, client: HubClient, channel: Channel) -> None:
         with self._lock:
             subscription = client.subscriptions.pop(channel.name, None)
         if subscription is not None:
             subscription.cancel()
+        self._unwatch_if_idle(client.user_id)
 
     def publish(self, client: HubClient, channel: Channel, data: Any) -> None:
-        """Relay call data to the other subscribers (not back to the sending tab)."""
+        """Relay call data to the other subscribers (not back to the sending tab). Access is checked on every
+        publish, not only when subscribing: the call may have been deleted, or the user removed from it, since."""
         if channel.kind != "call":
             raise ChannelAccessDenied("User channels carry server events only: publish to a call channel")
-        if channel.name not in client.subscriptions:  # subscribed ones were checked when subscribing
+        try:
             self.check_access(client, channel)
+        except ChannelAccessDenied as denied:
+            self._revoke(client, channel.name, str(denied))
+            raise
         self.broker.publish(channel.broker_channel, data, client.sender)
+
+    # --- revocation -------------------------------------------------------------------
+
+    def _watch(self, user_id: str) -> None:
+        """Listen to the user's own channel while they hold call-channel subscriptions here: the service tells them
+        there when a call stops (a deleted call stops first) or when they leave or are removed from a call, which
+        is when their access may have ended. Through the broker, so a change made in another process counts."""
+        with self._lock:
+            if user_id in self._watches:
+                return
+            self._watches[user_id] = None  # reserved: one broker subscription per user
+        subscription = self.broker.subscribe(user_channel(user_id), self._access_events(user_id))
+        with self._lock:
+            if user_id in self._watches and self._watches[user_id] is None:
+                self._watches[user_id] = subscription
+                return
+        subscription.cancel()
+
+    def _unwatch_if_idle(self, user_id: str) -> None:
+        with self._lock:
+            if user_id not in self._watches:
+                return
+            if any(c.user_id == user_id and any(n.startswith(CALL_PREFIX) for n in c.subscriptions)
+                   for c in self._clients.values()):
+                return
+            subscription = self._watches.pop(user_id, None)
+        if subscription is not None:
+            subscription.cancel()
+
+    def _access_events(self, user_id: str) -> Callable[[str, Any, Any], None]:
+        def on_event(_channel: str, data: Any, _sender: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("callId"), str):
+                return
+            event = data.get("eventType")
+            if event == EVENT_CALL_STATE and data.get("callState") == "stopped":
+                self.revalidate(user_id, data["callId"])
+            elif event == EVENT_CALL_LEAVED and (data.get("part") or {}).get("id") == user_id:
+                self.revalidate(user_id, data["callId"])
+        return on_event
+
+    def revalidate(self, user_id: str, call_id: str) -> None:
+        """End this user's subscriptions to the call's channel here if they may no longer use it."""
+        name = CALL_PREFIX + call_id
+        with self._lock:
+            holders = [c for c in self._clients.values() if c.user_id == user_id and name in c.subscriptions]
+        if not holders:
+            return
+        try:
+            allowed = self.service.can_access_call(user_id, call_id)
+        except Exception:
+            log.exception("Cannot check the access of %s to call %s", user_id, call_id)
+            return
+        if not allowed:
+            for client in holders:
+                self._revoke(client, name, f"User {user_id} is no longer a party of call {call_id}")
+
+    def _revoke(self, client: HubClient, name: str, message: str) -> None:
+        with self._lock:
+            subscribed = name in client.subscriptions
+            subscription = client.subscriptions.pop(name, None)
+        if subscription is not None:
+            subscription.cancel()
+        if subscribed:
+            client.deliver({"type": "unsubscribed", "channel": name, "code": ACCESS_ERROR, "message": message})
+            self._unwatch_if_idle(client.user_id)
 
     def _relay(self, client: HubClient, name: str) -> Callable[[str, Any, Any], None]:
         def relay(_channel: str, data: Any, sender: Any) -> None:
@@ -332,4 +409,9 @@ class ChannelHub:
             if client.grace is not None:
                 client.grace.cancel()
             self._expire(client)
+        with self._lock:
+            watches = [w for w in self._watches.values() if w is not None]
+            self._watches.clear()
+        for watch in watches:
+            watch.cancel()
         self._control.cancel()
