@@ -1,4 +1,9 @@
-"""Fixtures: real containers booted from XML on a SQLite file in tmp_path."""
+"""Fixtures: real containers booted from XML on a real database, a SQLite file in tmp_path and a fresh PostgreSQL
+database.
+
+Every test that uses ``db_url`` runs once per backend (ids ``[sqlite]`` and ``[postgresql]``): the call rules must
+hold the same on both. A module or test that concerns one backend only says so with
+``pytest.mark.backends("sqlite")``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +35,23 @@ class Core:
         self.container.dispose()
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        names = marker.args if marker else BACKENDS
+        unknown = set(names) - set(BACKENDS)
+        if unknown:
+            raise ValueError(f"unknown storage backends {sorted(unknown)}: expected some of {BACKENDS}")
+        metafunc.parametrize("backend", names)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(request, backend: str, tmp_path: Path) -> str:
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'webconferencing.db'}"
 
 

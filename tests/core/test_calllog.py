@@ -8,6 +8,8 @@ import pytest
 
 from webconferencing.calllog import ClientLogRecord
 
+pytestmark = pytest.mark.backends("sqlite")  # the call log keeps nothing in the database
+
 CALL_LOG = "webconferencing.CallLog"
 
 

@@ -30,6 +30,7 @@ def test_migrations_out_of_order_are_refused(core):
             migrate(database.db, [MIGRATIONS[1], MIGRATIONS[0]])
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_runs_in_wal_mode(core):
     database = core.container.get_component_instance_of_type(Database)
     assert database.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
