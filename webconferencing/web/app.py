@@ -25,6 +25,7 @@ from .context import EXTENSION, WebContext
 from .errors import register_error_handlers
 from .hub import ChannelHub
 from .settings import ServerSettings
+from .throttle import LoginThrottle
 
 log = logging.getLogger("webconferencing.web")
 
@@ -56,6 +57,8 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         tokens=TokenIssuer(settings.secret, settings.token_seconds),
         commands=CallCommands(service),
         hub=ChannelHub(service, broker, grace_seconds=settings.grace_seconds),
+        login_throttle=LoginThrottle(settings.login_max_failures, settings.login_max_address_failures,
+                                     settings.login_window_seconds),
         release_database=_component(container, Database).release,
     )
 

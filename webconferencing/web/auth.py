@@ -22,6 +22,7 @@ from webconferencing.errors import AccessDenied, InvalidCallArgument
 
 from .context import web_context
 from .errors import CsrfRejected, NotAuthenticated
+from .throttle import TooManyRequests
 
 REST_BASE = "/portal/rest/webconferencing"
 CSRF_HEADER = "X-CSRF-Token"
@@ -135,9 +136,14 @@ def _credentials() -> tuple[str, str]:
 
 
 def _authenticate(username: str, password: str):
-    user = web_context().identities.authenticate(username, password)
+    """Check the password unless this name or address failed too often lately (:mod:`.throttle`)."""
+    ctx = web_context()
+    ctx.login_throttle.check(username, request.remote_addr)
+    user = ctx.identities.authenticate(username, password)
     if user is None:
+        ctx.login_throttle.failed(username, request.remote_addr)
         raise NotAuthenticated("Wrong user name or password")
+    ctx.login_throttle.succeeded(username)
     return user
 
 
@@ -162,10 +168,12 @@ def login_form():
     try:
         username, password = _credentials()
         user = _authenticate(username, password)
-    except (NotAuthenticated, InvalidCallArgument) as exc:
-        status = 401 if isinstance(exc, NotAuthenticated) else 400
-        return render_template("login.html", next=next_path, error=str(exc),
-                               username=request.form.get("username", "")), status
+    except (NotAuthenticated, InvalidCallArgument, TooManyRequests) as exc:
+        page = render_template("login.html", next=next_path, error=str(exc),
+                               username=request.form.get("username", ""))
+        if isinstance(exc, TooManyRequests):
+            return page, exc.status, {"Retry-After": str(exc.retry_after)}
+        return page, 401 if isinstance(exc, NotAuthenticated) else 400
     _start_session(user.id)
     return redirect(next_path, code=303)
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .commands import CallCommands
     from .hub import ChannelHub
     from .settings import ServerSettings
+    from .throttle import LoginThrottle
 
 EXTENSION = "webconferencing"
 
@@ -31,6 +32,7 @@ class WebContext:
     tokens: "TokenIssuer"
     commands: "CallCommands"
     hub: "ChannelHub"
+    login_throttle: "LoginThrottle"
     #: closes this thread's/greenlet's database connection after a request or a websocket frame (see app.py)
     release_database: Callable[[], None]
 

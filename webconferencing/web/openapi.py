@@ -57,7 +57,7 @@ MEMBERS = {"type": "object", "additionalProperties": _ref("UserInfo")}
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"code": {"type": "string", "enum": [
         "UNAUTHORIZED_ERROR", "FORBIDDEN_ERROR", "BAD_REQUEST_ERROR", "NOT_FOUND_ERROR", "CALL_CONFLICT_ERROR",
-        "CLIENT_ERROR", "SERVER_ERROR"]}, "message": {"type": "string"}}),
+        "CLIENT_ERROR", "SERVER_ERROR", "TOO_MANY_REQUESTS"]}, "message": {"type": "string"}}),
     "UserInfo": USER,
     "ParticipantInfo": PARTICIPANT,
     "OwnerInfo": OWNER,
@@ -124,7 +124,11 @@ _ERROR_TEXT = {
     "403": "Forbidden (not allowed, or CSRF token missing)",
     "404": "Not found",
     "409": "A call with this id already exists",
+    "429": "Too many failed logins for this user name or from this address: wait Retry-After seconds",
 }
+
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -137,6 +141,8 @@ def _operation(summary: str, ok: dict | None, *errors: str, status: str = "200",
     responses[status] = ok if ok is not None else {"description": "Done, no content"}
     for code in ("400", *errors) if body is not None else errors:
         responses[code] = _json(_ref("Error"), _ERROR_TEXT[code])
+        if code == "429":
+            responses[code]["headers"] = RETRY_AFTER
     if not public:
         responses.setdefault("401", _json(_ref("Error"), _ERROR_TEXT["401"]))
     op: dict[str, Any] = {"summary": summary, "responses": responses}
@@ -169,10 +175,10 @@ def document() -> dict:
     call = _json(_ref("CallInfo"), "The call")
     paths = {
         "/auth/login": {"post": _operation("Log in: session cookie + CSRF token", _json(_ref("Login"), "Logged in"),
-                                           "401", body=_ref("Credentials"), public=True, form=True)},
+                                           "401", "429", body=_ref("Credentials"), public=True, form=True)},
         "/auth/logout": {"post": _operation("Log out (clears the session)", None, "403", status="204")},
         "/auth/token": {"post": _operation("Bearer token for non-browser clients", _json(_ref("Token"), "A token"),
-                                           "401", body=_ref("Credentials"), public=True)},
+                                           "401", "429", body=_ref("Credentials"), public=True)},
         "/user/{id}": {"get": _operation("User info", _json(_ref("UserInfo"), "The user"), "404",
                                          params=[_path_param("id", "user id")])},
         "/space/{prettyName}": {"get": _operation("Space info (members only)", _json(_ref("SpaceInfo"), "The space"),

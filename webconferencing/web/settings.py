@@ -24,6 +24,9 @@ GRACE_SECONDS = "webconferencing.ws.grace.seconds"
 PING_SECONDS = "webconferencing.ws.ping.seconds"
 MAX_FRAME_BYTES = "webconferencing.ws.frame.max.bytes"
 SEND_QUEUE_SIZE = "webconferencing.ws.send.queue.size"
+LOGIN_MAX_FAILURES = "exo.server.login.max.failures"
+LOGIN_MAX_ADDRESS_FAILURES = "exo.server.login.max.failures.address"
+LOGIN_WINDOW_SECONDS = "exo.server.login.window.seconds"
 BROKER = "webconferencing.broker"
 
 SECRET_FILE = "server.secret"
@@ -42,6 +45,9 @@ class ServerSettings:
     ping_seconds: float = 25.0
     max_frame_bytes: int = 64 * 1024
     send_queue_size: int = 256
+    login_max_failures: int = 10
+    login_max_address_failures: int = 100
+    login_window_seconds: float = 300.0
     broker_url: str = ""
 
     @classmethod
@@ -59,6 +65,10 @@ class ServerSettings:
             ping_seconds=_number(props, PING_SECONDS, cls.ping_seconds, float, low=0.05),
             max_frame_bytes=_number(props, MAX_FRAME_BYTES, cls.max_frame_bytes, int, low=256),
             send_queue_size=_number(props, SEND_QUEUE_SIZE, cls.send_queue_size, int, low=1),
+            login_max_failures=_number(props, LOGIN_MAX_FAILURES, cls.login_max_failures, int, low=1),
+            login_max_address_failures=_number(props, LOGIN_MAX_ADDRESS_FAILURES, cls.login_max_address_failures,
+                                               int, low=1),
+            login_window_seconds=_number(props, LOGIN_WINDOW_SECONDS, cls.login_window_seconds, float, low=0.001),
             broker_url=(props.get(BROKER) or "").strip(),
         )
 
