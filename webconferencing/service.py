@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from exo_container import ComponentPlugin, ConfigurationError, InitParams, Startable, java_name
 
 from .broker import Broker, user_channel
-from .errors import (AccessDenied, CallConflict, CallNotFound, IdentityNotFound, InvalidCallArgument,
+from .errors import (AccessDenied, CallNotFound, IdentityNotFound, InvalidCallArgument,
                      ProviderConfigurationError, ProviderNotFound, WebConferencingError)
 from .identity import IdentityDirectory
 from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInfo, CallState, ContextInfo,
@@ -331,9 +331,7 @@ class WebConferencingService(Startable):
                           CallState.STARTED, now, now, [StoredParticipant(uid) for uid in ids])
         events = _Events()
         with self.database.write():
-            if self.calls.exists(call_id):
-                raise CallConflict(f"call '{call_id}' already exists")
-            self.calls.create(call)
+            self.calls.create(call)  # CallConflict when the id is taken
             if owner_type != OwnerType.USER:
                 self.calls.touch_group_calls(call_id, ids, now)
             events.call_state(call, CallState.STARTED)

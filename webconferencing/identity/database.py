@@ -90,6 +90,7 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
     def seed(self, source: str) -> bool:
         """Load a data file into an empty directory; returns whether it did (never when anything was seeded)."""
         with self.database.write():
+            self.database.lock("directory-seed")  # processes starting at once on an empty database seed it once
             if self.dao.any_seed():
                 return False
             data = self._read_data_file(source)

@@ -1,8 +1,11 @@
 """Storage: the only package that knows SQL.
 
 :class:`Database` is the container component that opens the configured database (a URL for
-``playhouse.db_url.connect``; a SQLite file by default), binds the models' ``DatabaseProxy`` to it and brings the
-schema up to date at start. Service operations run inside :meth:`Database.write` (one transaction each).
+``playhouse.db_url.connect``: a SQLite file by default, or PostgreSQL), binds the models' ``DatabaseProxy`` to it and
+brings the schema up to date at start. Service operations run inside :meth:`Database.write` (one transaction each).
+
+Both backends run the same statements; they differ only in how a transaction is opened (see :meth:`Database.write`
+and :meth:`Database.read`) and in how other writers are kept out (the SQLite write lock, PostgreSQL row locks).
 """
 from __future__ import annotations
 
@@ -12,18 +15,23 @@ import logging
 import os
 import threading
 from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database as PeeweeDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
+
 from exo_container import ConfigurationError, InitParams, Startable
 
 from . import schema
+from .locking import hold_until_commit
 from .models import database_proxy
 
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///data/webconferencing.db"
+# the schemes the storage is tested on; "+pool" keeps PostgreSQL connections open between requests
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+pool", "postgres+pool")
 
 _binding_lock = threading.Lock()
 _bound_to: "Database | None" = None
@@ -32,6 +40,15 @@ _bound_to: "Database | None" = None
 def utcnow() -> dt.datetime:
     """Naive UTC, as stored."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _value(params: InitParams | None, name: str, default: str) -> str:
@@ -43,7 +60,9 @@ def _value(params: InitParams | None, name: str, default: str) -> str:
 class Database(Startable):
     """The database component.
 
-    Init-params (value-params): ``url`` (default ``sqlite:///data/webconferencing.db``), ``busy-timeout`` (ms a
+    Init-params (value-params): ``url`` (default ``sqlite:///data/webconferencing.db``; ``postgresql://user:password@
+    host:5432/name`` for PostgreSQL, ``postgresql+pool://...`` to keep connections open between requests),
+    ``busy-timeout`` (ms a
     SQLite writer waits for another process's lock, default 10000), ``synchronous`` (SQLite pragma, default NORMAL:
     safe with WAL, loses at most the last transactions on power loss, never corrupts).
 
@@ -71,17 +90,20 @@ class Database(Startable):
             if _bound_to is not None and _bound_to is not self:
                 db.close()
                 raise ConfigurationError(
-                    f"Database {self.url}: another database ({_bound_to.url}) is already open in this process; "
-                    f"stop its container first")
+                    f"Database {redacted(self.url)}: another database ({redacted(_bound_to.url)}) is already open "
+                    f"in this process; stop its container first")
             _bound_to = self
         database_proxy.initialize(db)
         self.db = db
         with self.write():
             applied = schema.migrate(db)
         if applied:
-            log.info("Database %s migrated to schema version %s", self.url, applied[-1])
+            log.info("Database %s migrated to schema version %s", redacted(self.url), applied[-1])
 
     def _open(self) -> PeeweeDatabase:
+        if self.url.split("://", 1)[0] not in SUPPORTED_SCHEMES:
+            raise ConfigurationError(f"Database: '{redacted(self.url)}' is not supported: use "
+                                     f"sqlite:///path/to/file.db or postgresql://user:password@host:5432/database")
         try:
             if self.url.startswith("sqlite"):
                 path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
@@ -95,10 +117,12 @@ class Database(Startable):
                     "foreign_keys": 1,
                 })
             else:
-                db = connect(self.url)
+                # psycopg 3 even where psycopg2 is installed too (peewee would prefer psycopg2): it is the driver
+                # the storage is tested with, and it yields to other greenlets while it waits for the server
+                db = connect(self.url, prefer_psycopg3=True)
             db.connect(reuse_if_open=True)
         except Exception as e:
-            raise ConfigurationError(f"Database: cannot open '{self.url}': {e}") from e
+            raise ConfigurationError(f"Database: cannot open '{redacted(self.url)}': {e}") from e
         self.is_sqlite = isinstance(db, SqliteDatabase)
         return db
 
@@ -115,8 +139,13 @@ class Database(Startable):
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
-        """One read-write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE) so concurrent
-        read-modify-write operations serialise instead of failing with SQLITE_BUSY on lock upgrade."""
+        """One read-write transaction.
+
+        On SQLite it takes the write lock up front (BEGIN IMMEDIATE) so concurrent read-modify-write operations
+        serialise instead of failing with SQLITE_BUSY on lock upgrade. On PostgreSQL writers run side by side and
+        serialise per call on its row lock (``SELECT ... FOR UPDATE``); the transaction is READ COMMITTED whatever
+        the server's default, so each statement after the lock sees what the previous holder committed. Under
+        REPEATABLE READ or SERIALIZABLE the same operations would fail with serialization errors instead."""
         if self.db is None:
             raise RuntimeError("the database is not started")
         if self.is_sqlite:
@@ -124,16 +153,31 @@ class Database(Startable):
                 with self.db.atomic(lock_type="IMMEDIATE"):
                     yield
         else:
-            with self.db.atomic():
+            with self.db.atomic(isolation_level="READ COMMITTED"):
                 yield
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent read (one transaction) without the SQLite write lock."""
+        """A consistent read: every statement sees the database at the same moment, without the SQLite write lock.
+
+        SQLite (WAL) gives a read transaction one snapshot already; PostgreSQL needs REPEATABLE READ for that (its
+        READ COMMITTED takes a snapshot per statement, so a call and its participants could come from two moments).
+        A transaction that only reads never gets a serialization error."""
         if self.db is None:
             raise RuntimeError("the database is not started")
-        with self.db.atomic():
-            yield
+        if self.is_sqlite:
+            with self.db.atomic():
+                yield
+        else:
+            with self.db.atomic(isolation_level="REPEATABLE READ"):
+                yield
+
+    def lock(self, name: str) -> None:
+        """Hold the database-wide lock ``name`` until the current write transaction ends: one-off work (seeding)
+        done by several processes starting at once then happens once."""
+        if self.db is None:
+            raise RuntimeError("the database is not started")
+        hold_until_commit(self.db, name)
 
     def release(self) -> None:
         """Close this thread's connection when no transaction is open.

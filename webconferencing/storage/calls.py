@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import IntegrityError, fn
 
+from ..errors import CallConflict
 from .models import database_proxy, CallRecord, ParticipantClientRecord, ParticipantRecord, UserGroupCallRecord
 
 
@@ -48,7 +49,6 @@ _SQL = {
     "select_call": "SELECT id, provider_type, owner_id, owner_type, title, state, created, last_date "
                    "FROM wc_call WHERE id = ?",
     "select_participants": "SELECT user_id, state, client_id FROM wc_participant WHERE call_id = ? ORDER BY position",
-    "call_exists": "SELECT 1 FROM wc_call WHERE id = ?",
     "insert_call": "INSERT INTO wc_call (id, provider_type, owner_id, owner_type, title, state, created, last_date) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "insert_participant": "INSERT INTO wc_participant (call_id, user_id, position, state, client_id) "
@@ -122,15 +122,18 @@ class CallDAO:
             calls[call_id].participants.append(StoredParticipant(user_id, state, client_id))
         return [calls[cid] for cid in call_ids if cid in calls]
 
-    def exists(self, call_id: str) -> bool:
-        return _run("call_exists", call_id).fetchone() is not None
-
     def participants(self, call_id: str) -> list[StoredParticipant]:
         return [StoredParticipant(*row) for row in _run("select_participants", call_id).fetchall()]
 
     def create(self, call: StoredCall) -> None:
-        _run("insert_call", call.id, call.provider_type, call.owner_id, call.owner_type, call.title, call.state,
-             _DATE_IN(call.created), _DATE_IN(call.last_date))
+        """Insert a new call; an existing id is a :class:`CallConflict`. The primary key decides, not an earlier
+        look-up: on PostgreSQL two transactions can both find no call, and the second insert then waits for the
+        first to commit and fails on the key."""
+        try:
+            _run("insert_call", call.id, call.provider_type, call.owner_id, call.owner_type, call.title,
+                 call.state, _DATE_IN(call.created), _DATE_IN(call.last_date))
+        except IntegrityError:
+            raise CallConflict(f"call '{call.id}' already exists") from None
         for position, part in enumerate(call.participants):
             _run("insert_participant", call.id, part.user_id, position, part.state, part.client_id)
 

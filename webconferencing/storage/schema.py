@@ -13,6 +13,7 @@ from typing import Callable
 from peewee import Database
 
 from . import models
+from .locking import hold_until_commit
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,16 @@ def current_version(db: Database) -> int:
 
 
 def migrate(db: Database, migrations: list[Migration] | None = None) -> list[int]:
-    """Apply the pending migrations in order, inside the caller's transaction; returns the versions applied."""
+    """Apply the pending migrations in order, inside the caller's write transaction; returns the versions applied.
+
+    Several processes may start on the same empty database at once (``--workers N``, several hosts): they take
+    the schema lock first, so one migrates and the others find the work done. Concurrent ``CREATE TABLE IF NOT
+    EXISTS`` alone is not safe on PostgreSQL (both see no table, the second fails on the catalog's unique index)."""
     migrations = MIGRATIONS if migrations is None else migrations
     versions = [m.version for m in migrations]
     if versions != sorted(set(versions)):
         raise ValueError(f"migrations must have increasing unique versions, got {versions}")
+    hold_until_commit(db, "schema")
     db.create_tables([models.SchemaVersion], safe=True)
     current = current_version(db)
     applied = []
