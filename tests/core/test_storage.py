@@ -108,3 +108,11 @@ def test_a_pooled_postgresql_url_reuses_the_released_connection(db_url, boot_cor
     core.service.join_call(SPACE_CALL, "john", "tab1")
     assert server_process() == before  # the same connection, taken back from the pool
     assert core.service.get_call(SPACE_CALL).get_participant("john").state == "joined"
+
+
+@pytest.mark.backends("postgresql")
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(boot_core, postgres_server):
+    unreachable = f"postgresql://wc:s3cret@127.0.0.1:{postgres_server.port}/no_such_database"
+    with pytest.raises(ContainerError, match=r"cannot open 'postgresql://wc:\*\*\*@127\.0\.0\.1") as error:
+        boot_core(**{"webconferencing.db.url": unreachable})
+    assert "s3cret" not in str(error.value)
