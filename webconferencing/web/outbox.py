@@ -27,22 +27,29 @@ def spawn(target: Callable[..., None], *args) -> None:
 
 
 class Outbox:
-    """Frames for one socket, written in order by one writer at a time.
+    """Frames for one socket, written in order.
 
-    ``write(text)`` sends one frame (it may block on a slow peer: only the writer waits then). When a frame arrives
-    with ``limit`` frames already waiting, the outbox closes, drops what waits and calls ``on_overflow`` once. A
-    failing ``write`` closes it too and calls ``on_error`` with the exception.
+    ``encode(text)`` turns a frame into the bytes on the wire (in queue order: the framing may be stateful, e.g.
+    compressed). ``try_write(data)`` writes what the socket takes *without blocking* and returns how many bytes
+    that was; ``write(data)`` writes everything, blocking on a slow peer (only the outbox's writer waits then). So
+    while the peer keeps up, a frame is written at once by whoever queues it, with no writer at all; once the socket
+    is backed up, frames queue and a writer drains them. When a frame arrives with ``limit`` frames already waiting,
+    the outbox closes, drops what waits and calls ``on_overflow`` once. A failing write closes it too and calls
+    ``on_error`` with the exception.
     """
 
-    def __init__(self, write: Callable[[str], None], limit: int, *, on_overflow: Callable[[], None],
+    def __init__(self, encode: Callable[[str], bytes], try_write: Callable[[bytes], int],
+                 write: Callable[[bytes], None], limit: int, *, on_overflow: Callable[[], None],
                  on_error: Callable[[BaseException], None]) -> None:
         if limit < 1:
             raise ValueError(f"an outbox holds at least one frame, not {limit}")
         self.limit = limit
+        self._encode = encode
+        self._try_write = try_write
         self._write = write
         self._on_overflow = on_overflow
         self._on_error = on_error
-        self._frames: deque[str] = deque()
+        self._frames: deque[bytes | memoryview] = deque()
         self._lock = threading.Lock()
         self._writing = False
         self._closed = False
@@ -50,7 +57,9 @@ class Outbox:
         self._idle.set()
 
     def put(self, text: str) -> bool:
-        """Queue a frame; False when the outbox is closed (the frame is dropped)."""
+        """Send or queue a frame; False when the outbox is closed (the frame is dropped)."""
+        failure: BaseException | None = None
+        overflow = start = False
         with self._lock:
             if self._closed:
                 return False
@@ -59,14 +68,25 @@ class Outbox:
                 self._frames.clear()
                 overflow = True
             else:
-                overflow = False
-                self._frames.append(text)
-                start = not self._writing
-                if start:
-                    self._writing = True
-                    self._idle.clear()
+                try:
+                    data = self._encode(text)
+                    if not self._writing:
+                        written = self._try_write(data)
+                        if written >= len(data):
+                            return True
+                        data = memoryview(data)[written:]  # the rest waits for the socket to drain
+                        self._writing = start = True
+                        self._idle.clear()
+                    self._frames.append(data)
+                except Exception as exc:
+                    self._closed = True
+                    self._frames.clear()
+                    failure = exc
         if overflow:
             self._on_overflow()
+            return False
+        if failure is not None:
+            self._on_error(failure)
             return False
         if start:
             spawn(self._drain)
@@ -93,13 +113,13 @@ class Outbox:
     def _drain(self) -> None:
         while True:
             with self._lock:
-                if self._closed or not self._frames:
+                if not self._frames:
                     self._writing = False
                     self._idle.set()
                     return
-                text = self._frames.popleft()
+                data = self._frames.popleft()
             try:
-                self._write(text)
+                self._write(data)
             except BaseException as exc:  # noqa: B036 - a greenlet killed mid-write must still mark the outbox idle
                 with self._lock:
                     self._closed = True

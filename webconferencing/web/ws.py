@@ -16,6 +16,7 @@ import threading
 import time
 from typing import Any
 
+import gevent.socket
 from flask import Blueprint, g
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
@@ -57,17 +58,20 @@ def websocket(ws) -> None:
 
 
 class SocketConnection:
-    """The hub's view of a flask-sock socket. ``send`` only queues the frame in the socket's :class:`Outbox`; the
-    outbox's writer is the only one writing data frames, so a peer that stops reading blocks nobody but its own
-    writer, and is closed (1013, try again later) once its queue overflows.
+    """The hub's view of a flask-sock socket. ``send`` never blocks: a frame the socket takes at once is written
+    right away, anything else waits in the socket's :class:`Outbox` for its own writer, so a peer that stops reading
+    holds up nobody else, and is closed (1013, try again later) once its queue overflows.
 
-    Frames are written with ``sendall`` on simple-websocket's socket rather than through ``ws.send``: the latter uses
-    ``socket.send``, which on a peer with a full receive window writes part of a frame and loses the rest."""
+    Frames are framed with simple-websocket's wsproto connection and written on its socket directly rather than
+    through ``ws.send``: that one blocks the caller, and uses ``socket.send``, which on a peer with a full receive
+    window writes part of a frame and loses the rest."""
 
     def __init__(self, ws, queue_size: int) -> None:
         self.ws = ws
         self.label = "a websocket client"  # who this is, for the log (the session names it after the handshake)
-        self.outbox = Outbox(self._write, queue_size, on_overflow=self._overflowed, on_error=self._failed)
+        self.outbox = Outbox(self._encode, self._try_write, self._write, queue_size,
+                             on_overflow=self._overflowed, on_error=self._failed)
+        self._gevent_socket = isinstance(ws.sock, gevent.socket.socket)
         self._lock = threading.Lock()
         self._closing = False
 
@@ -84,11 +88,22 @@ class SocketConnection:
         self.outbox.close()
         spawn(self._finish_close, reason, message)
 
-    def _write(self, text: str) -> None:
+    def _encode(self, text: str) -> bytes:
         ws = self.ws
         if not ws.connected:
             raise ConnectionClosed(ws.close_reason, ws.close_message)
-        ws.sock.sendall(ws.ws.send(TextMessage(data=text)))
+        return ws.ws.send(TextMessage(data=text))
+
+    def _try_write(self, data: bytes) -> int:
+        try:
+            if self._gevent_socket:
+                return self.ws.sock.send(data, 0, timeout=0.0)
+            return self.ws.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return 0
+
+    def _write(self, data: bytes | memoryview) -> None:
+        self.ws.sock.sendall(data)
 
     def _overflowed(self) -> None:
         log.warning("%s stopped reading: %d frames waiting, closing its websocket (%d, try again later)",
