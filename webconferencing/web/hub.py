@@ -11,6 +11,10 @@ saying goodbye (or the server stopped a call when its channel briefly lost all c
 call membership for ``grace_seconds``; a reconnect with the same ``clientId`` keeps it, otherwise the hub leaves every
 call that client joined, through the service, so all parties are told.
 
+Why access is re-checked after subscribing: a call can be deleted, or a user removed from it, while their tab stays
+subscribed. The hub follows the user-channel events that can end access (a call stopping, the user leaving or being
+removed) and ends the subscriptions that lost it; every publish is checked as well.
+
 Which process owns a client: the one holding its websocket. A REST join naming a client that lives in another process,
 or a tab reconnecting to another process, is announced on an internal broker channel (:data:`CONTROL_CHANNEL`) so the
 owner (or former owner) hears of it.
@@ -41,7 +45,8 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9_.@:+=~-]+(/[A-Za-z0-9_.@:+=~-]+)*$")
 
 
 class Connection(Protocol):
-    def send(self, text: str) -> None: ...
+    def send(self, text: str) -> None:
+        """Queue a frame for the client; must never block (broker callbacks fan out through it)."""
 
     def close(self) -> None: ...
 
