@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -74,16 +75,24 @@ class ServerProcess:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
+
+    def kill(self) -> None:
+        """End the server at once, as a crash would: gunicorn's master and its workers (its own process group; a
+        worker that outlived its master would go on serving the port)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 @contextmanager
-def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENSIONS) -> Iterator[ServerProcess]:
+def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENSIONS,
+                   port: int | None = None) -> Iterator[ServerProcess]:
     """``exo-server`` with the project's configuration, a fresh SQLite file in ``data_dir`` and, as its only
     extensions, the test connectors by default (the product's own connectors in extensions/ are not loaded, so each
-    call button on the page is one the tests know)."""
-    port = free_port()
+    call button on the page is one the tests know). Given the ``port`` and ``data_dir`` of a stopped server, it is
+    that server restarted: same address for the pages, same database and session secret."""
+    port = port or free_port()
     command = [
         str(Path(sys.executable).with_name("exo-server")),
         "--config", str(ROOT / "configuration.xml"),
@@ -95,7 +104,7 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, cwd=data_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, bufsize=1)
+                               text=True, bufsize=1, start_new_session=True)
     server = ServerProcess(process)
     threading.Thread(target=server._pump, name="exo-server-output", daemon=True).start()
     try:
