@@ -367,6 +367,10 @@
    * The tab's connection to /webconferencing/ws. Requests (subscribe, publish, call) carry an id and are settled by
    * the server's ack/result/error with that id. While the socket is down, publishes and calls wait in a queue;
    * subscriptions are remembered and renewed after every handshake.
+   *
+   * A request is "sent" once it went out on a handshaken socket: only those can be lost with the connection. One
+   * that is still queued waits through any number of failed reconnection attempts and goes out after the next
+   * handshake, so its promise settles with the server's answer.
    */
   function Transport() {
     var socket = null;
@@ -377,7 +381,7 @@
     var reconnectTimer = null;
     var pingTimer = null;
     var seq = 0;
-    var pending = {}; // id -> {frame, resolve, reject}
+    var pending = {}; // id -> {frame, resolve, reject, sent}
     var queue = []; // frames waiting for the connection
     var channels = {}; // channel -> {listeners: [...], subscribed: bool}
     var readyWaiters = [];
@@ -493,15 +497,26 @@
     /**
      * Requests sent but not answered when the socket dropped: reads and state updates are sent again after the
      * reconnect (they are safe to repeat); creations, deletions and publishes may have happened, so they fail with
-     * a CONNECTION_ERROR and the caller decides.
+     * a CONNECTION_ERROR and the caller decides. Subscriptions are renewed from the channel table, and a dropped
+     * connection has none left to unsubscribe from. Requests still in the queue were never sent: they stay.
      */
     function failInFlight() {
       var again = [];
       Object.keys(pending).forEach(function(id) {
         var req = pending[id];
         var frame = req.frame;
-        if (frame.type === "subscribe" || frame.type === "unsubscribe") {
-          return; // renewed from the channel table
+        if (!req.sent) {
+          return;
+        }
+        req.sent = false;
+        if (frame.type === "subscribe") {
+          delete pending[id];
+          return;
+        }
+        if (frame.type === "unsubscribe") {
+          delete pending[id];
+          req.resolve({});
+          return;
         }
         var repeatable = frame.type === "call" && (frame.command === "get" || frame.command === "update"
           || frame.command === "get_calls_state");
@@ -513,6 +528,15 @@
         }
       });
       queue = again.concat(queue);
+    }
+
+    /** Put a request on the wire (the socket is handshaken). */
+    function send(frame) {
+      var req = pending[frame.id];
+      if (req) {
+        req.sent = true;
+      }
+      socket.send(JSON.stringify(frame));
     }
 
     function receive(frame) {
@@ -556,9 +580,7 @@
       Object.keys(channels).forEach(subscribeChannel);
       var waiting = queue;
       queue = [];
-      waiting.forEach(function(frame) {
-        socket.send(JSON.stringify(frame));
-      });
+      waiting.forEach(send);
       logSpooler.flush();
       var waiters = readyWaiters;
       readyWaiters = [];
@@ -598,9 +620,9 @@
     this.request = function(frame) {
       frame.id = nextId();
       var req = deferred();
-      pending[frame.id] = { frame: frame, resolve: req.resolve, reject: req.reject };
+      pending[frame.id] = { frame: frame, resolve: req.resolve, reject: req.reject, sent: false };
       if (ready) {
-        socket.send(JSON.stringify(frame));
+        send(frame);
       } else {
         queue.push(frame);
       }
@@ -638,7 +660,7 @@
           });
         }
       };
-      socket.send(JSON.stringify(frame));
+      send(frame);
     }
 
     /** Listen on a channel; returns a function that stops listening (the last one unsubscribes). */
@@ -683,6 +705,14 @@
         connect();
       }
     };
+
+    /** Back on the network (e.g. a laptop waking up): try now instead of at the end of a long backoff wait. */
+    window.addEventListener("online", function() {
+      if (started && !socket && reconnectTimer) {
+        clearTimeout(reconnectTimer);
+        connect();
+      }
+    });
   }
 
   var transport = new Transport();
@@ -1299,6 +1329,10 @@
     noticeInfo: noticeInfo,
     noticeWarn: noticeWarn,
     noticeError: noticeError,
+    /** Whether the websocket is up and handshaken now (requests made while it is not wait for the reconnection). */
+    isConnected: function() {
+      return transport.isReady();
+    },
     /** Resolves with the clientId once the websocket handshake is done (tests and call pages wait on it). */
     whenConnected: function() {
       transport.start();
