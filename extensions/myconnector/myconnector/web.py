@@ -12,19 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template
 
 from webconferencing.errors import AccessDenied
-from webconferencing.web.auth import require_admin
-from webconferencing.web.context import web_context
-from webconferencing.web.pages import render_call_page
+from webconferencing.web.connector import (
+    current_user_id, extension_static_url, render_call_page, require_admin, service, sign_in_redirect,
+)
 
 if TYPE_CHECKING:
     from .provider import MyConnectorProvider
 
 TEMPLATES = Path(__file__).parent / "templates"
-# The extension folder's web root, as the core serves it (webconferencing.web.resources).
-STATIC_URL = f"/extensions/{Path(__file__).resolve().parents[1].name}"
+STATIC_URL = extension_static_url(__file__)
 
 
 def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
@@ -34,14 +33,14 @@ def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
     def call_window(call_id: str):
         if not provider.is_active():
             abort(404)
-        if not g.get("user_id"):
-            return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")), code=303)
-        service = web_context().service
-        call = service.get_call(call_id)  # CallNotFound -> 404
+        user_id = current_user_id()
+        if not user_id:
+            return sign_in_redirect()
+        call = service().get_call(call_id)  # CallNotFound -> 404
         if call.provider_type != provider.get_type():
             abort(404)
-        if not service.can_access_call(g.user_id, call_id):
-            raise AccessDenied(f"User {g.user_id} is not a participant of call {call_id}")
+        if not service().can_access_call(user_id, call_id):
+            raise AccessDenied(f"User {user_id} is not a participant of call {call_id}")
         return render_call_page("myconnector/call.html", call=call.to_json(), provider=provider.get_settings(),
                                 static_url=STATIC_URL)
 

@@ -1,0 +1,43 @@
+"""The web half of the connector SPI: what a connector's own pages may use.
+
+A connector adds pages (a call window, a settings form) with the Flask blueprint its provider returns from
+``CallProvider.get_blueprint()``. Those pages import what they need from here and from nowhere else in the web
+layer, so the web layer's modules can change without breaking drop-in connectors.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, g, redirect, request, url_for
+
+from webconferencing.service import WebConferencingService
+
+from .auth import require_admin
+from .context import web_context
+from .pages import render_call_page
+from .resources import URL_PREFIX
+
+__all__ = [
+    "current_user_id", "extension_static_url", "render_call_page", "require_admin", "service", "sign_in_redirect",
+]
+
+
+def current_user_id() -> str | None:
+    """The signed-in user of this request (session cookie or bearer token), or None."""
+    return g.get("user_id")
+
+
+def service() -> WebConferencingService:
+    """The running service (calls, participants, identities)."""
+    return web_context().service
+
+
+def sign_in_redirect() -> Response:
+    """Send an anonymous visitor to the login form, coming back here once signed in."""
+    return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")), code=303)
+
+
+def extension_static_url(module_file: str) -> str:
+    """The URL of the web root (``<extension>/static/``) of the extension whose Python package holds
+    ``module_file`` (pass ``__file__``): call pages load their scripts and styles from there."""
+    return f"{URL_PREFIX}/{Path(module_file).resolve().parents[1].name}"
