@@ -1,5 +1,6 @@
-"""Real WebRTC video calls between two browsers (Debian chromium with fake camera and microphone) through the
-webrtc connector of extensions/: signalling over the call channel, media peer to peer on loopback."""
+"""Real WebRTC video calls between browsers (Debian chromium with fake camera and microphone) through the webrtc
+connector of extensions/: signalling over the call channel, media peer to peer on loopback. 1:1 calls between two
+users, and a group call of a space whose three WebRTC users connect as a mesh."""
 from __future__ import annotations
 
 import time
@@ -130,3 +131,114 @@ def test_mute_and_camera_off_disable_the_local_tracks(pair):
     enabled = john.evaluate("""id => webConferencing.findProvider("webrtc").getCall(id).localTracks()
                                  .filter(t => t.kind === "audio").map(t => t.enabled)""", CALL)
     assert enabled == [True]
+
+
+# ******** Group call: a mesh of three ********
+
+GROUP_CALL = "g/marketing"
+# Marketing's members with a WebRTC IM account (demo-org.json): mary (its manager), root and dave (in Do Not Disturb:
+# the incoming call shows without ringing). The other members have none.
+GROUP_MEMBERS = ("mary", "root", "dave")
+MESH_TIMEOUT_MS = 30000
+
+
+def peers_connected(page, count: int) -> None:
+    """This tab's call has exactly ``count`` peer connections, all connected."""
+    page.wait_for_function(
+        """([id, count]) => {
+            const call = webConferencing.findProvider("webrtc").getCall(id);
+            const pcs = call ? call.peerConnections() : [];
+            return pcs.length === count && pcs.every(pc => pc.connectionState === "connected");
+        }""", arg=[GROUP_CALL, count], timeout=MESH_TIMEOUT_MS)
+
+
+def peer_tiles(page) -> dict[str, str]:
+    """User id -> connection state of each remote participant shown in the call."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(".webrtc-call .webrtc-peer")]
+        .map(tile => [tile.dataset.userId, tile.dataset.connectionState]))""")
+
+
+def leave_group_call(page) -> None:
+    """Hang up, then wait for the server to have taken the leave: a call frame on the same websocket is answered
+    after it."""
+    page.locator(".webrtc-call .webrtc-hangup").click()
+    page.evaluate("id => webConferencing.getCall(id).then(() => true)", GROUP_CALL)
+
+
+def call_state_by_rest(page) -> str:
+    return page.evaluate("id => webConferencing.rest('GET', '/call/' + id).then(call => call.state)", GROUP_CALL)
+
+
+@pytest.fixture
+def group(webrtc_server, media_browser):
+    """The space's three WebRTC users in its group call: mary starts it from the space's button, the others accept
+    the incoming call; every tab connected to both others. Whoever is still in the call hangs up at the end, so the
+    next test finds the call stopped."""
+    pages = {user: signed_in_page(media_browser, webrtc_server.base_url, user, "/portal/spaces/marketing")
+             for user in GROUP_MEMBERS}
+    try:
+        for page in pages.values():
+            wait_provider_ready(page, "webrtc")
+        mary = pages["mary"]
+        mary.locator(".webconferencing-call[data-space-id=marketing] .webrtc-call-button").click()
+        for user in GROUP_MEMBERS[1:]:
+            incoming = pages[user].locator(f".webrtc-incoming[data-call-id='{GROUP_CALL}']")
+            expect(incoming).to_contain_text("Video call in Marketing", timeout=15000)
+            incoming.locator("button.accept").click()
+        for page in pages.values():
+            peers_connected(page, 2)
+        yield pages
+    finally:
+        for page in pages.values():
+            if not page.is_closed():
+                page.evaluate("""id => {
+                    const call = webConferencing.findProvider("webrtc").getCall(id);
+                    if (call && !call.isEnded()) { call.hangup("Test over"); }
+                    return webConferencing.getCall(id).then(() => true, () => true);
+                }""", GROUP_CALL)
+        for page in pages.values():
+            page.context.close()
+
+
+def test_three_members_of_a_space_connect_to_each_other_and_each_receives_two_videos(group):
+    for user, page in group.items():
+        others = set(GROUP_MEMBERS) - {user}
+        assert peer_tiles(page) == {other: "connected" for other in others}
+        page.wait_for_function(
+            """() => {
+                const videos = [...document.querySelectorAll(".webrtc-call .webrtc-peer video")];
+                return videos.length === 2 && videos.every(video => video.videoWidth > 0
+                    && video.srcObject.getVideoTracks().length === 1
+                    && video.getVideoPlaybackQuality().totalVideoFrames > 0);
+            }""", timeout=MESH_TIMEOUT_MS)
+
+
+def test_when_a_member_leaves_the_others_drop_that_peer_and_keep_their_connection(group):
+    staying = {user: page for user, page in group.items() if user != "root"}
+    for page in staying.values():
+        page.evaluate("id => { window.keptPcs = webConferencing.findProvider('webrtc').getCall(id)"
+                      ".peerConnections(); }", GROUP_CALL)
+    leave_group_call(group["root"])
+    for user, page in staying.items():
+        peers_connected(page, 1)
+        (other,) = set(staying) - {user}
+        assert peer_tiles(page) == {other: "connected"}
+        # the same connection goes on (not renegotiated) and its video still plays
+        page.wait_for_function(
+            """id => {
+                const [pc] = webConferencing.findProvider("webrtc").getCall(id).peerConnections();
+                return window.keptPcs.includes(pc)
+                    && window.keptPcs.filter(kept => kept !== pc).every(kept => kept.connectionState === "closed");
+            }""", arg=GROUP_CALL, timeout=MESH_TIMEOUT_MS)
+        frames = page.evaluate("() => document.querySelector('.webrtc-call .webrtc-peer video')"
+                               ".getVideoPlaybackQuality().totalVideoFrames")
+        page.wait_for_function("frames => document.querySelector('.webrtc-call .webrtc-peer video')"
+                               ".getVideoPlaybackQuality().totalVideoFrames > frames", arg=frames, timeout=10000)
+
+
+def test_the_group_call_stops_when_the_last_member_leaves(group):
+    leave_group_call(group["root"])
+    leave_group_call(group["dave"])
+    assert call_state_by_rest(group["mary"]) == "started"  # one member is still in it
+    leave_group_call(group["mary"])
+    assert call_state_by_rest(group["mary"]) == "stopped"
