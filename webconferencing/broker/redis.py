@@ -24,21 +24,12 @@ import redis
 from exo_container import ConfigurationError
 
 from . import Broker, MessageCallback, Subscription
+from .local import LocalSubscribers
 
 log = logging.getLogger(__name__)
 
 PATTERN = "/webconferencing/*"
 CONNECT_TIMEOUT = 5.0
-
-
-class _RedisSubscription(Subscription):
-    def __init__(self, broker: "RedisBroker", channel: str, callback: MessageCallback):
-        self.broker = broker
-        self.channel = channel
-        self.callback = callback
-
-    def cancel(self) -> None:
-        self.broker._remove(self)
 
 
 class RedisBroker(Broker):
@@ -49,8 +40,7 @@ class RedisBroker(Broker):
             self._redis.ping()
         except (redis.RedisError, ValueError) as exc:
             raise ConfigurationError(f"broker {url} (webconferencing.broker): cannot reach Redis: {exc}") from None
-        self._lock = threading.Lock()
-        self._channels: dict[str, tuple[_RedisSubscription, ...]] = {}
+        self._subscribers = LocalSubscribers()
         self._closed = threading.Event()
         self._listening = threading.Event()
         self._pubsub: redis.client.PubSub | None = None
@@ -69,19 +59,13 @@ class RedisBroker(Broker):
     def subscribe(self, channel: str, callback: MessageCallback) -> Subscription:
         if not channel.startswith(PATTERN[:-1]):
             raise ValueError(f"channel {channel} is outside {PATTERN}")
-        sub = _RedisSubscription(self, channel, callback)
-        with self._lock:
-            if self._closed.is_set():
-                raise RuntimeError("broker is closed")
-            self._channels[channel] = self._channels.get(channel, ()) + (sub,)
-        return sub
+        return self._subscribers.add(channel, callback)
 
     def close(self) -> None:
         if self._closed.is_set():
             return
         self._closed.set()
-        with self._lock:
-            self._channels.clear()
+        self._subscribers.close()
         pubsub = self._pubsub
         if pubsub is not None:
             try:
@@ -93,17 +77,9 @@ class RedisBroker(Broker):
         self._redis.close()
 
     def subscriber_count(self, channel: str) -> int:
-        return len(self._channels.get(channel, ()))
+        return self._subscribers.count(channel)
 
     # --- internals --------------------------------------------------------------------
-
-    def _remove(self, sub: _RedisSubscription) -> None:
-        with self._lock:
-            subs = tuple(s for s in self._channels.get(sub.channel, ()) if s is not sub)
-            if subs:
-                self._channels[sub.channel] = subs
-            else:
-                self._channels.pop(sub.channel, None)
 
     def _listen(self) -> None:
         backoff = 0.1
@@ -135,8 +111,7 @@ class RedisBroker(Broker):
 
     def _dispatch(self, raw_channel: bytes | str, raw_payload: bytes | str) -> None:
         channel = raw_channel.decode() if isinstance(raw_channel, bytes) else raw_channel
-        subs = self._channels.get(channel, ())
-        if not subs:
+        if not self._subscribers.has(channel):
             return
         try:
             payload = json.loads(raw_payload)
@@ -144,8 +119,4 @@ class RedisBroker(Broker):
         except (ValueError, KeyError, TypeError):
             log.warning("Redis broker %s: malformed message on %s dropped", self.url, channel)
             return
-        for sub in subs:
-            try:
-                sub.callback(channel, data, sender)
-            except Exception:
-                log.exception("Subscriber of %s failed", channel)
+        self._subscribers.deliver(channel, data, sender)
