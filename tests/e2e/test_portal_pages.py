@@ -14,6 +14,8 @@ def test_a_user_edits_their_im_account_for_each_registered_im_type(server, brows
         alice.locator("form.ims button[type=submit]").click()
         expect(alice.locator(".flash")).to_have_text("IM accounts saved")
         expect(alice.locator("form.ims input[name=im_testcall]")).to_have_value("alice.test")
+        # the saved page shows before its scripts at the end of the body have run
+        alice.wait_for_function("() => window.webConferencing && webConferencing.getUser() !== null")
         account = alice.evaluate("webConferencing.imAccount(webConferencing.getUser(), 'testcall')")
         assert account == {"type": "testcall", "id": "alice.test"}
     finally:
