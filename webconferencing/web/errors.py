@@ -27,6 +27,7 @@ ACCESS_ERROR = "ACCESS_ERROR"
 FORBIDDEN_ERROR = "FORBIDDEN_ERROR"
 UNAUTHORIZED_ERROR = "UNAUTHORIZED_ERROR"
 FRAME_TOO_LARGE = "FRAME_TOO_LARGE"
+SERVER_UNAVAILABLE = "SERVER_UNAVAILABLE"
 
 _HTTP_CODES = {
     400: "BAD_REQUEST_ERROR",
@@ -58,6 +59,14 @@ class ClientError(WebConferencingError):
 class FrameTooLarge(WebConferencingError):
     code = FRAME_TOO_LARGE
     status = 413
+
+
+class ShuttingDown(WebConferencingError):
+    """The process is stopping: a websocket it accepted now would be closed at once (or hold up the stop), so the
+    client is told to try again (it reconnects to the next process with its client id)."""
+
+    code = SERVER_UNAVAILABLE
+    status = 503
 
 
 class ChannelAccessDenied(WebConferencingError):

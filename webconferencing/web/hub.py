@@ -394,6 +394,10 @@ class ChannelHub:
 
     # --- shutdown ---------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self, *, going_away: Callable[[Connection], None] | None = None) -> None:
         """Stop serving: close every websocket (clients reconnect elsewhere or after the restart with their ids).
         Tabs already waiting out their grace period leave their calls now: nobody would do it after we are gone."""

@@ -23,6 +23,9 @@ log = logging.getLogger("webconferencing.web.server")
 
 GRACEFUL_TIMEOUT = 10
 WORKER_CONNECTIONS = 20000
+# Seconds an idle HTTP keep-alive connection is kept: short, because a graceful stop waits for idle ones too (and
+# browsers open a new connection cheaply; long-lived traffic goes over the websocket anyway).
+KEEPALIVE = 2
 
 
 class ExoGeventWorker(GeventWorker):
@@ -60,7 +63,7 @@ class ExoServerApplication(BaseApplication):
             "worker_connections": WORKER_CONNECTIONS,
             "graceful_timeout": GRACEFUL_TIMEOUT,
             "timeout": 30,
-            "keepalive": 5,
+            "keepalive": KEEPALIVE,
             "loglevel": self.options.log_level,
             "proc_name": "exo-server",
             "control_socket_disable": True,  # one per user by default: several servers would fight over it

@@ -28,7 +28,7 @@ from webconferencing.errors import InvalidCallArgument
 from .auth import check_same_origin, require_user
 from .commands import parse_call_id
 from .context import WebContext, web_context
-from .errors import ClientError, FrameTooLarge, to_error
+from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
 from .hub import HubClient, parse_channel
 from .outbox import Outbox, spawn
 
@@ -47,9 +47,12 @@ sock = Sock()
 
 @bp.before_request
 def authenticate_upgrade() -> None:
-    """Refuse before upgrading: an anonymous or cross-site upgrade gets a plain HTTP 401/403 with a JSON body."""
+    """Refuse before upgrading: an anonymous or cross-site upgrade gets a plain HTTP 401/403 with a JSON body, and
+    any upgrade once the server is stopping a 503."""
     require_user()
     check_same_origin()
+    if web_context().hub.closed:
+        raise ShuttingDown("The server is shutting down; reconnect in a moment")
 
 
 @sock.route(WS_PATH, bp=bp)
