@@ -140,6 +140,12 @@ def signed_in_page(browser, base_url: str, user: str, path: str = "/portal/peopl
     return page
 
 
+READY_TIMEOUT_MS = 30_000  # a page whose websocket never connects fails the test instead of hanging it
+
+
 def wait_provider_ready(page, provider_type: str = "testcall") -> None:
     """The provider ran its init() (for the test connector: subscribed to the user's channel)."""
-    page.evaluate("type => webConferencing.getProvider(type).then(() => true)", provider_type)
+    page.evaluate("""([type, ms]) => Promise.race([
+        webConferencing.getProvider(type).then(() => true),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`provider ${type} not ready after ${ms} ms`)), ms)),
+    ])""", [provider_type, READY_TIMEOUT_MS])
