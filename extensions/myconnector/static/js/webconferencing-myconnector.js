@@ -11,56 +11,12 @@
   "use strict";
 
   var TYPE = "myconnector";
-  var RINGING_STATUSES = ["available", "away"]; // "donotdisturb" (and offline) users are not rung
   var log = webConferencing.getLog(TYPE);
-
-  /** A ring tone made by the browser (no media file): two short beeps a second, while the dialog shows. */
-  function Ringtone() {
-    var audio = null;
-    var timer = null;
-
-    function beep() {
-      var oscillator = audio.createOscillator();
-      var gain = audio.createGain();
-      oscillator.frequency.value = 440;
-      gain.gain.value = 0.08;
-      oscillator.connect(gain);
-      gain.connect(audio.destination);
-      oscillator.start();
-      oscillator.stop(audio.currentTime + 0.25);
-    }
-
-    this.start = function() {
-      var Context = window.AudioContext || window.webkitAudioContext;
-      if (!Context || timer) {
-        return;
-      }
-      try {
-        audio = new Context();
-        beep();
-        timer = setInterval(beep, 1000);
-      } catch (e) {
-        log.debug("Ring tone unavailable", e);
-      }
-    };
-
-    this.stop = function() {
-      if (timer) {
-        clearInterval(timer);
-        timer = null;
-      }
-      if (audio) {
-        audio.close().catch(function() {});
-        audio = null;
-      }
-    };
-  }
 
   function MyProvider() {
     var self = this;
     var settings = null;
     var placing = {}; // callId -> true: calls this tab placed or accepted (no incoming dialog for them)
-    var ringing = {}; // callId -> {dialog, ringtone, notice}
 
     /** Called by the core with the server's settings (MyConnectorProvider.get_settings()). */
     this.configure = function(theSettings) {
@@ -108,35 +64,9 @@
       return popup;
     }
 
-    /** Users of the target that can take a My Connector call (current user first), as the template's `ims`. */
-    function participantsOf(context, target) {
-      var ids = [me()];
-      if (context.isGroup) {
-        var members = target.members || {};
-        Object.keys(members).forEach(function(id) {
-          if (id !== me() && webConferencing.imAccount(members[id], TYPE)) {
-            ids.push(id);
-          }
-        });
-      } else if (target.id !== me() && webConferencing.imAccount(target, TYPE)) {
-        ids.push(target.id);
-      }
-      return ids;
-    }
-
-    function callIdOf(context, target, ids) {
-      if (context.isGroup) {
-        return "g/" + (context.isRoom ? context.roomName : target.id);
-      }
-      // Sorted, so both parties compute the same id whoever calls
-      var sorted = ids.slice();
-      sorted.sort();
-      return "p/" + sorted.join("-");
-    }
-
     /** getCall: a running call is joined (by its window); a missing one is added first. */
     function placeCall(context, target, ids) {
-      var callId = callIdOf(context, target, ids);
+      var callId = webConferencing.callId(context, target, ids);
       var popup = openCallWindow(callId);
       placing[callId] = true;
       return webConferencing.getCall(callId).then(function(call) {
@@ -176,7 +106,7 @@
         return Promise.reject("Not My Connector user " + context.currentUser.id);
       }
       return context.details().then(function(target) {
-        var ids = participantsOf(context, target);
+        var ids = webConferencing.callParticipants(context, target, TYPE); // the template's `ims`
         if (ids.length < 2) {
           throw "No " + self.getTitle() + " users found for " + target.id;
         }
@@ -196,103 +126,26 @@
 
     // ******** Incoming calls ********
 
-    function stopRinging(callId) {
-      var ring = ringing[callId];
-      if (ring) {
-        delete ringing[callId];
-        ring.ringtone.stop();
-        if (ring.notice) {
-          ring.notice.remove();
-        }
-        ring.dialog.remove();
-      }
-    }
-
-    function accept(callId) {
-      stopRinging(callId);
-      placing[callId] = true;
-      // The window joins the call (updateUserCall "joined" from its own tab)
-      webConferencing.showCallPopup(callUrl(callId), windowName(callId));
-    }
-
-    function decline(callId) {
-      stopRinging(callId);
-      var done;
-      if (callId.indexOf("g/") === 0) {
-        done = webConferencing.updateUserCall(callId, "leaved");
-      } else {
-        done = webConferencing.deleteCall(callId).then(function() {
-          log.info("Deleted call: " + callId);
-        });
-      }
-      done.catch(function(err) {
-        if (err && err.code === "NOT_FOUND_ERROR") {
-          log.debug("Call already gone: " + callId);
-        } else {
-          log.error("Failed to decline call: " + callId, err);
-        }
-      });
-    }
-
-    function showIncoming(call, ring) {
-      var callId = call.id;
-      var dialog = document.createElement("div");
-      dialog.className = "myconnector-incoming";
-      dialog.setAttribute("role", "dialog");
-      dialog.setAttribute("aria-labelledby", "myconnector-incoming-" + windowName(callId));
-      dialog.setAttribute("data-call-id", callId);
-      dialog.setAttribute("data-ring", ring ? "true" : "false");
-      dialog.innerHTML = "<div class='myconnector-incoming-title'></div>"
-        + "<div class='myconnector-incoming-caller'></div>"
-        + "<div class='myconnector-incoming-actions'>"
-        + "<button type='button' class='btn btn-primary accept'>Accept</button>"
-        + "<button type='button' class='btn decline'>Decline</button></div>";
-      var title = dialog.querySelector(".myconnector-incoming-title");
-      title.id = "myconnector-incoming-" + windowName(callId);
-      title.textContent = "Incoming " + self.getTitle() + " call";
-      var isGroup = callId.indexOf("g/") === 0;
-      dialog.querySelector(".myconnector-incoming-caller").textContent = isGroup
-        ? "Call in " + call.title : call.owner.title + " is calling you...";
-      dialog.querySelector(".accept").addEventListener("click", function() {
-        accept(callId);
-      });
-      dialog.querySelector(".decline").addEventListener("click", function() {
-        decline(callId);
-      });
-      document.body.appendChild(dialog);
-      var entry = { dialog: dialog, ringtone: new Ringtone(), notice: null };
-      ringing[callId] = entry;
-      if (ring) {
-        entry.ringtone.start();
-        entry.notice = webConferencing.noticeInfo("Incoming call", dialog.querySelector(".myconnector-incoming-caller")
-          .textContent);
-      }
-    }
-
-    function incoming(callId) {
-      if (placing[callId] || ringing[callId]) {
-        return; // this tab placed or already answered it, or it already rings
-      }
-      log.info("Incoming call: " + callId);
-      webConferencing.getCall(callId).then(function(call) {
-        if (call.state !== "started" || (call.ownerType === "user" && call.owner.id === me())) {
-          return; // our own 1:1 call, placed from another tab
-        }
-        var mine = (call.participants || []).filter(function(part) {
-          return part.id === me();
-        })[0];
-        if (mine && mine.state === "joined") {
-          return; // already in it from another tab
-        }
-        return webConferencing.getUserStatus(me()).then(function(status) {
-          if (!placing[callId] && !ringing[callId]) {
-            showIncoming(call, RINGING_STATUSES.indexOf(status.status) >= 0);
-          }
-        });
-      }).catch(function(err) {
-        log.error("Failed to get incoming call: " + callId, err);
-      });
-    }
+    /** The core's incoming-call dialog; accepting opens the call window, which joins the call. */
+    var incomingCalls = webConferencing.incomingCalls({
+      prefix: TYPE,
+      title: function() {
+        return "Incoming " + self.getTitle() + " call"; // the title comes with the settings, after this runs
+      },
+      callerText: function(call, isGroup) {
+        return isGroup ? "Call in " + call.title : call.owner.title + " is calling you...";
+      },
+      noticeTitle: "Incoming call",
+      ringFrequency: 440,
+      busy: function(callId) {
+        return placing[callId]; // this tab placed or accepted it
+      },
+      onAccept: function(call) {
+        placing[call.id] = true;
+        webConferencing.showCallPopup(callUrl(call.id), windowName(call.id));
+      },
+      log: log
+    });
 
     function onUserUpdate(update) {
       if (update.providerType !== self.getType()) {
@@ -301,15 +154,15 @@
       var callId = update.callId;
       if (update.eventType === "call_state") {
         if (update.callState === "started") {
-          incoming(callId);
+          incomingCalls.incoming(callId);
         } else if (update.callState === "stopped") {
           log.info("Call stopped: " + callId);
-          stopRinging(callId);
+          incomingCalls.stopRinging(callId);
           delete placing[callId];
         }
       } else if (update.eventType === "call_joined") {
         if (update.part && update.part.id === me()) {
-          stopRinging(callId); // answered in another tab
+          incomingCalls.stopRinging(callId); // answered in another tab
         }
       } else if (update.eventType === "call_leaved") {
         log.debug("User call leaved: " + callId);

@@ -20,7 +20,6 @@
   "use strict";
 
   var TYPE = "webrtc";
-  var RINGING_STATUSES = ["available", "away"];
   var log = webConferencing.getLog(TYPE);
 
   function el(tag, className, text) {
@@ -32,48 +31,6 @@
       node.textContent = text;
     }
     return node;
-  }
-
-  /** Ring tone made by the browser: a short beep a second while an incoming call waits. */
-  function Ringtone() {
-    var audio = null;
-    var timer = null;
-
-    function beep() {
-      var oscillator = audio.createOscillator();
-      var gain = audio.createGain();
-      oscillator.frequency.value = 520;
-      gain.gain.value = 0.08;
-      oscillator.connect(gain);
-      gain.connect(audio.destination);
-      oscillator.start();
-      oscillator.stop(audio.currentTime + 0.25);
-    }
-
-    this.start = function() {
-      var Context = window.AudioContext || window.webkitAudioContext;
-      if (!Context || timer) {
-        return;
-      }
-      try {
-        audio = new Context();
-        beep();
-        timer = setInterval(beep, 1000);
-      } catch (e) {
-        log.debug("Ring tone unavailable", e);
-      }
-    };
-
-    this.stop = function() {
-      if (timer) {
-        clearInterval(timer);
-        timer = null;
-      }
-      if (audio) {
-        audio.close().catch(function() {});
-        audio = null;
-      }
-    };
   }
 
   // ******** Local media ********
@@ -569,7 +526,6 @@
     var self = this;
     var settings = null;
     var calls = {}; // callId -> Call running in this tab
-    var ringing = {}; // callId -> {dialog, ringtone, notice}
 
     this.configure = function(theSettings) {
       settings = theSettings;
@@ -621,32 +577,8 @@
       return call;
     }
 
-    function participantsOf(context, target) {
-      var ids = [me()];
-      if (context.isGroup) {
-        var members = target.members || {};
-        Object.keys(members).forEach(function(id) {
-          if (id !== me() && webConferencing.imAccount(members[id], TYPE)) {
-            ids.push(id);
-          }
-        });
-      } else if (target.id !== me() && webConferencing.imAccount(target, TYPE)) {
-        ids.push(target.id);
-      }
-      return ids;
-    }
-
-    function callIdOf(context, target, ids) {
-      if (context.isGroup) {
-        return "g/" + (context.isRoom ? context.roomName : target.id);
-      }
-      var sorted = ids.slice();
-      sorted.sort();
-      return "p/" + sorted.join("-");
-    }
-
     function placeCall(context, target, ids) {
-      var callId = callIdOf(context, target, ids);
+      var callId = webConferencing.callId(context, target, ids);
       if (calls[callId] && !calls[callId].isEnded()) {
         return; // already in it here
       }
@@ -681,7 +613,7 @@
         return Promise.reject("Not a WebRTC user: " + context.currentUser.id);
       }
       return context.details().then(function(target) {
-        var ids = participantsOf(context, target);
+        var ids = webConferencing.callParticipants(context, target, TYPE);
         if (ids.length < 2) {
           throw "No WebRTC users found for " + target.id;
         }
@@ -703,80 +635,23 @@
 
     // ******** Incoming calls ********
 
-    function stopRinging(callId) {
-      var ring = ringing[callId];
-      if (ring) {
-        delete ringing[callId];
-        ring.ringtone.stop();
-        if (ring.notice) {
-          ring.notice.remove();
-        }
-        ring.dialog.remove();
-      }
-    }
-
-    function showIncoming(call, ring) {
-      var callId = call.id;
-      var isGroup = callId.indexOf("g/") === 0;
-      var dialog = el("div", "webrtc-incoming");
-      dialog.setAttribute("role", "dialog");
-      dialog.setAttribute("data-call-id", callId);
-      dialog.setAttribute("data-ring", ring ? "true" : "false");
-      var caller = isGroup ? "Video call in " + call.title : call.owner.title + " is calling you...";
-      dialog.appendChild(el("div", "webrtc-incoming-title", "Incoming video call"));
-      dialog.appendChild(el("div", "webrtc-incoming-caller", caller));
-      var actions = el("div", "webrtc-incoming-actions");
-      var acceptButton = el("button", "btn btn-primary accept", "Accept");
-      var declineButton = el("button", "btn decline", "Decline");
-      acceptButton.type = declineButton.type = "button";
-      actions.appendChild(acceptButton);
-      actions.appendChild(declineButton);
-      dialog.appendChild(actions);
-      acceptButton.addEventListener("click", function() {
-        stopRinging(callId);
-        openCall(callId, isGroup ? call.title : call.owner.title);
-      });
-      declineButton.addEventListener("click", function() {
-        stopRinging(callId);
-        var done = isGroup ? webConferencing.updateUserCall(callId, "leaved") : webConferencing.deleteCall(callId);
-        done.catch(function(err) {
-          if (!err || err.code !== "NOT_FOUND_ERROR") {
-            log.error("Failed to decline call: " + callId, err);
-          }
-        });
-      });
-      document.body.appendChild(dialog);
-      var entry = { dialog: dialog, ringtone: new Ringtone(), notice: null };
-      ringing[callId] = entry;
-      if (ring) {
-        entry.ringtone.start();
-        entry.notice = webConferencing.noticeInfo("Incoming video call", caller);
-      }
-    }
-
-    function incoming(callId) {
-      if (calls[callId] || ringing[callId]) {
-        return;
-      }
-      webConferencing.getCall(callId).then(function(call) {
-        if (call.state !== "started" || (call.ownerType === "user" && call.owner.id === me())) {
-          return;
-        }
-        var mine = (call.participants || []).filter(function(part) {
-          return part.id === me();
-        })[0];
-        if (mine && mine.state === "joined") {
-          return;
-        }
-        return webConferencing.getUserStatus(me()).then(function(status) {
-          if (!calls[callId] && !ringing[callId]) {
-            showIncoming(call, RINGING_STATUSES.indexOf(status.status) >= 0);
-          }
-        });
-      }).catch(function(err) {
-        log.error("Failed to get incoming call: " + callId, err);
-      });
-    }
+    /** The core's incoming-call dialog; accepting opens the call in this page. */
+    var incomingCalls = webConferencing.incomingCalls({
+      prefix: TYPE,
+      title: "Incoming video call",
+      callerText: function(call, isGroup) {
+        return isGroup ? "Video call in " + call.title : call.owner.title + " is calling you...";
+      },
+      noticeTitle: "Incoming video call",
+      ringFrequency: 520,
+      busy: function(callId) {
+        return calls[callId]; // placing it, or in it here
+      },
+      onAccept: function(call, isGroup) {
+        openCall(call.id, isGroup ? call.title : call.owner.title);
+      },
+      log: log
+    });
 
     function onUserUpdate(update) {
       if (update.providerType !== self.getType()) {
@@ -786,16 +661,16 @@
       var call = calls[callId];
       if (update.eventType === "call_state") {
         if (update.callState === "started") {
-          incoming(callId);
+          incomingCalls.incoming(callId);
         } else if (update.callState === "stopped") {
-          stopRinging(callId);
+          incomingCalls.stopRinging(callId);
           if (call && call.hangup) {
             call.hangup("Call ended");
           }
         }
       } else if (update.eventType === "call_joined") {
         if (update.part && update.part.id === me() && !call) {
-          stopRinging(callId); // answered in another tab
+          incomingCalls.stopRinging(callId); // answered in another tab
         }
       } else if (update.eventType === "call_leaved") {
         if (call && call.userLeft && update.part && update.part.id !== me()) {
