@@ -106,8 +106,26 @@ class UserInfo:
         }
 
 
+class GroupInfo:
+    """What spaces and chat rooms have in common as call owners (the original's ``GroupInfo``): members, whose
+    group call has the stable id ``g/<group id>``."""
+
+    id: str
+    members: dict[str, UserInfo]
+
+    @property
+    def call_id(self) -> str:
+        return group_call_id(self.id)
+
+    def is_member(self, user_id: str) -> bool:
+        return user_id in self.members
+
+    def members_json(self) -> dict:
+        return {uid: u.to_json() for uid, u in self.members.items()}
+
+
 @dataclass
-class SpaceInfo:
+class SpaceInfo(GroupInfo):
     """A space: its pretty name is its id. Members and managers are user infos keyed by user id."""
 
     pretty_name: str
@@ -127,13 +145,6 @@ class SpaceInfo:
     def group_id(self) -> str:
         return f"/spaces/{self.pretty_name}"
 
-    @property
-    def call_id(self) -> str:
-        return group_call_id(self.pretty_name)
-
-    def is_member(self, user_id: str) -> bool:
-        return user_id in self.members
-
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -144,13 +155,13 @@ class SpaceInfo:
             "callId": self.call_id,
             "avatarLink": self.avatar_link,
             "profileLink": self.profile_link,
-            "members": {uid: u.to_json() for uid, u in self.members.items()},
+            "members": self.members_json(),
             "managers": list(self.managers),
         }
 
 
 @dataclass
-class RoomInfo:
+class RoomInfo(GroupInfo):
     """A chat room: ``id`` like ``team-5f3a...``, ``name`` a no-space name, ``title`` for humans."""
 
     id: str
@@ -162,13 +173,6 @@ class RoomInfo:
 
     type = OwnerType.CHAT_ROOM.value
 
-    @property
-    def call_id(self) -> str:
-        return group_call_id(self.id)
-
-    def is_member(self, user_id: str) -> bool:
-        return user_id in self.members
-
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -178,7 +182,7 @@ class RoomInfo:
             "callId": self.call_id,
             "avatarLink": self.avatar_link,
             "profileLink": self.profile_link,
-            "members": {uid: u.to_json() for uid, u in self.members.items()},
+            "members": self.members_json(),
         }
 
 
