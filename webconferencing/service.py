@@ -7,12 +7,10 @@ the commit, so a client reacting to an event reads the committed state. Each ope
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import inspect
 import logging
 import threading
-import time
-from typing import Any, Callable, Iterable, TypeVar
+
+from typing import Any, Iterable
 
 from exo_container import ComponentPlugin, ConfigurationError, InitParams, Startable, java_name
 
@@ -20,6 +18,7 @@ from .broker import Broker, user_channel
 from .errors import (AccessDenied, CallNotFound, IdentityNotFound, InvalidCallArgument,
                      ProviderConfigurationError, ProviderNotFound, WebConferencingError)
 from .identity import IdentityDirectory
+from .metering import metered
 from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInfo, CallState, ContextInfo,
                    OwnerInfo, OwnerType, ParticipantInfo, ParticipantState, RoomInfo, SpaceInfo, UserInfo,
                    peer_call_id)
@@ -29,9 +28,7 @@ from .storage.calls import CallDAO, StoredCall, StoredParticipant
 from .storage.settings import ProviderSettingsDAO
 
 log = logging.getLogger(__name__)
-metrics = logging.getLogger("webconferencing.metrics")
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 EVENT_CALL_STATE = "call_state"
 EVENT_CALL_JOINED = "call_joined"
@@ -60,40 +57,6 @@ class UserCallListener:
     def on_participant_leaved(self, call_id: str, provider_type: str, owner_id: str, owner_type: str,
                               part_id: str) -> None:
         """Someone left a call the user takes part in."""
-
-
-def _metered(operation: Callable[..., Any]) -> Callable[..., Any]:
-    """One metrics line per call of ``operation`` (the user and call are read from its arguments by name)."""
-    names = list(inspect.signature(operation).parameters)[1:]
-    call_index = names.index("call_id") if "call_id" in names else None
-    user_index = names.index("user_id") if "user_id" in names else None
-
-    def argument(index: int | None, name: str, args: tuple, kwargs: dict) -> Any:
-        if name in kwargs:
-            return kwargs[name]
-        return args[index] if index is not None and index < len(args) else None
-
-    @functools.wraps(operation)
-    def wrapper(self: "WebConferencingService", *args: Any, **kwargs: Any) -> Any:
-        if not metrics.isEnabledFor(logging.INFO):
-            return operation(self, *args, **kwargs)
-        started = time.perf_counter()
-        status = "ok"
-        try:
-            return operation(self, *args, **kwargs)
-        except WebConferencingError as e:
-            status = e.code
-            raise
-        except Exception:
-            status = "SERVER_ERROR"
-            raise
-        finally:
-            metrics.info("operation=%s user=%s call=%s status=%s duration=%.3fms", operation.__name__,
-                         argument(user_index, "user_id", args, kwargs) or "-",
-                         argument(call_index, "call_id", args, kwargs) or "-", status,
-                         (time.perf_counter() - started) * 1000)
-
-    return wrapper
 
 
 class _Events:
@@ -257,7 +220,7 @@ class WebConferencingService(Startable):
         return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
                         _utc(call.created), _utc(call.last_date))
 
-    @_metered
+    @metered
     def get_call(self, call_id: str) -> CallInfo:
         with self.database.read():
             call = self.calls.get(call_id)
@@ -265,7 +228,7 @@ class WebConferencingService(Startable):
             raise CallNotFound(f"call '{call_id}' not found")
         return self._call_info(call)
 
-    @_metered
+    @metered
     def get_user_group_calls(self, user_id: str) -> list[CallInfo]:
         """The group calls the user took part in, newest first, started or stopped (what a reloaded page shows)."""
         self.get_user_info(user_id)
@@ -273,7 +236,7 @@ class WebConferencingService(Startable):
             calls = self.calls.get_many(self.calls.group_call_ids(user_id))
         return [self._call_info(c) for c in calls]
 
-    @_metered
+    @metered
     def get_user_calls(self, user_id: str) -> list[CallInfo]:
         """Every call (1:1 and group) the user is a participant of, most recently used first."""
         self.get_user_info(user_id)
@@ -296,7 +259,7 @@ class WebConferencingService(Startable):
 
     # ---- calls: changes ----
 
-    @_metered
+    @metered
     def add_call(self, call_id: str, owner_id: str, owner_type: str, title: str | None, provider_type: str,
                  participants: list[str] | str) -> CallInfo:
         """Create a call in state started and tell every participant (an incoming call for the others)."""
@@ -338,7 +301,7 @@ class WebConferencingService(Startable):
         self._publish(events)
         return self._call_info(call)
 
-    @_metered
+    @metered
     def update_call(self, call_id: str, *, title: str | None = None,
                     participants: list[str] | str | None = None) -> CallInfo:
         """Change a call's title or its invitees; newcomers to a started call are told it started, and everyone
@@ -381,7 +344,7 @@ class WebConferencingService(Startable):
         self._publish(events)
         return self._call_info(call)
 
-    @_metered
+    @metered
     def delete_call(self, call_id: str) -> CallInfo:
         """Remove a call (a 1:1 call declined by either side); its participants are told it stopped."""
         events = _Events()
@@ -394,12 +357,12 @@ class WebConferencingService(Startable):
         self._publish(events)
         return self._call_info(call)
 
-    @_metered
+    @metered
     def join_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
         """Join from one client (browser tab); joining a stopped call starts it again."""
         return self._enter(call_id, user_id, client_id)
 
-    @_metered
+    @metered
     def start_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
         """Start a stopped call again (everyone not in it gets an incoming call); the starter joins it."""
         return self._enter(call_id, user_id, client_id)
@@ -435,7 +398,7 @@ class WebConferencingService(Startable):
         self._publish(events)
         return self._call_info(call)
 
-    @_metered
+    @metered
     def leave_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo | None:
         """Leave from one client. The user leaves when their last client does; then a group call with nobody in it
         stops, and a 1:1 call with at most one person still in it stops and is deleted (None is returned then, as
@@ -480,7 +443,7 @@ class WebConferencingService(Startable):
         self._publish(events)
         return None if deleted else self._call_info(call)
 
-    @_metered
+    @metered
     def stop_call(self, call_id: str, remove: bool = False) -> CallInfo:
         """Stop a call for everyone (all clients leave); ``remove`` also deletes it (1:1 calls)."""
         events = _Events()
