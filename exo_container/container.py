@@ -2,10 +2,16 @@
 their plugins and runs their lifecycle, with the eXo kernel's semantics (§6 of
 kernel-configuration.md).
 
-dependency-injector does the storage: every component is a ``providers.Singleton`` in a
-``containers.DynamicContainer``.  What dependency-injector does not know (key rules,
-lookup by assignable type, constructor choice, plugins, creation-completion order,
-Startable/Disposable, "class not found: skip and report") is the thin layer here.
+Every component is a provider of a dependency-injector ``DynamicContainer`` (``di``),
+named after its key (see :func:`provider_name_for`), so application code can use
+dependency-injector's own wiring (``@inject`` + ``Provide["name"]``, see :meth:`ExoContainer.wire`)
+and tests can ``override`` a provider.  Every lookup and every constructor injection of
+the kernel goes through those providers, so an override is seen everywhere.  What
+dependency-injector does not know (key rules, lookup by assignable type, constructor
+choice, plugins, creation-completion order, Startable/Disposable, "class not found: skip
+and report") is the thin layer here; the provider of a configured component is a
+``providers.Callable`` of that layer, which keeps the singleton (the kernel's creation
+context decides when an instance exists: partly built ones are handed to plugin cycles).
 
 Choices where the kernel is unspecified or Java-specific (documented so tests can rely
 on them):
@@ -24,6 +30,9 @@ on them):
   do not count.
 * All creation runs under one re-entrant lock: components are singletons, and the
   kernel's per-thread creation context becomes a single creation stack.
+* Like Flask's ``setupmethod``: registering after ``start()`` is an error, and so is
+  ``start()`` after ``dispose()`` (a disposed component is not started again).  A stopped
+  container may be started again.  The state is read and changed under the lock.
 """
 from __future__ import annotations
 
@@ -52,6 +61,8 @@ log = logging.getLogger("exo_container")
 
 T = TypeVar("T")
 Key = str | type
+
+INITIALIZED, STARTED, STOPPED, DISPOSED = "initialized", "started", "stopped", "disposed"
 
 
 class ClassNotFound(LookupError):
@@ -104,6 +115,38 @@ def snake_case(name: str) -> str:
     return _CAMEL.sub(r"\1_\2", _ACRONYM.sub(r"\1_\2", name)).lower()
 
 
+def set_method_names(set_method: str) -> tuple[str, ...]:
+    """The names a ``set-method`` (or a lifecycle callback) may have in Python: as written
+    first, so an exact Java-style name wins, then its snake_case form."""
+    return tuple(dict.fromkeys((set_method, snake_case(set_method))))
+
+
+def find_set_method(owner: object, set_method: str) -> tuple[str, Callable[..., Any]] | None:
+    """The callable ``owner`` (an instance or a class) offers for ``set_method``, with its name."""
+    for name in set_method_names(set_method):
+        method = getattr(owner, name, None)
+        if callable(method):
+            return name, method
+    return None
+
+
+_NOT_IDENTIFIER = re.compile(r"\W+")
+
+
+def provider_name_for(key_name: str) -> str:
+    """The dependency-injector provider name of a component key: the snake_case form of its
+    last segment (``org.exo.WebConferencingService`` -> ``web_conferencing_service``,
+    ``Outer$Inner`` -> ``inner``), a valid identifier for ``Provide["..."]``."""
+    last = re.split(r"[.$]", key_name.strip())[-1] or key_name
+    name = _NOT_IDENTIFIER.sub("_", snake_case(last)).strip("_") or "component"
+    return f"_{name}" if name[0].isdigit() else name
+
+
+def _qualified_provider_name(key_name: str) -> str:
+    """The fallback name when two keys share a last segment: the whole key, snake_cased."""
+    return "__".join(provider_name_for(part) for part in re.split(r"[.$]", key_name.strip()) if part)
+
+
 def _where(source: Source | None) -> tuple[str | None, int | None]:
     return (source.file, source.line) if source else (None, None)
 
@@ -116,6 +159,7 @@ class ComponentAdapter:
     implementation: type
     config: ComponentConfig | None = None
     provider: providers.Provider | None = field(default=None, repr=False)
+    provider_name: str = ""  # its name in ``ExoContainer.di``
     instance: Any = field(default=None, repr=False)  # set once created
     created: bool = False
 
@@ -179,7 +223,8 @@ class ExoContainer:
         self._partial: dict[int, Any] = {}  # id(adapter) -> instance whose plugins are being applied
         self._completed: list[ComponentAdapter] = []  # creation-completion order
         self._started: list[ComponentAdapter] = []
-        self._state = "initialized"
+        self._state = INITIALIZED
+        self._wired = False
         self._lifecycle_plugins: list[Any] = []
         self.extensions: list[Any] = []  # the extensions booted, in load order (set by boot)
         self.files: list[str] = []  # the configuration files merged, in merge order (set by boot)
@@ -201,26 +246,49 @@ class ExoContainer:
     ) -> ComponentAdapter:
         """Register a lazily created singleton (what the configuration does for each component)."""
         adapter = ComponentAdapter(key, implementation, config)
-        adapter.provider = providers.Singleton(self._create, adapter)
-        self._add(adapter)
+        adapter.provider = providers.Callable(self._singleton, adapter)
+        with self._lock:
+            self._check_setup("register_component_implementation")
+            self._add(adapter)
         return adapter
 
     def register_component_instance(self, key: Key, instance: Any) -> ComponentAdapter:
         """Register an already built object (the built-ins, or objects made by the caller)."""
-        adapter = ComponentAdapter(key, type(instance), None, providers.Object(instance), instance, True)
-        self._add(adapter)
-        self._completed.append(adapter)
+        adapter = ComponentAdapter(key, type(instance), None, providers.Object(instance), instance=instance, created=True)
+        with self._lock:
+            self._check_setup("register_component_instance")
+            self._add(adapter)
+            self._completed.append(adapter)
         return adapter
+
+    def _check_setup(self, method: str) -> None:
+        """Flask's ``setupmethod`` guard: the set of components is fixed once the container runs."""
+        if self._state != INITIALIZED:
+            raise ContainerError(
+                f"{method}() can no longer be called: the container is {self._state}; "
+                "register every component before start()"
+            )
 
     def _add(self, adapter: ComponentAdapter) -> None:
         if adapter.key in self._adapters:
             raise ContainerError(f"A component is already registered under key {adapter.key_name}")
         self._adapters[adapter.key] = adapter
-        self._di.set_provider(f"c{len(self._adapters)}", adapter.provider)
+        name = provider_name_for(adapter.key_name)
+        if self._name_taken(name):
+            name = base = _qualified_provider_name(adapter.key_name)
+            suffix = 2
+            while self._name_taken(name):
+                name, suffix = f"{base}_{suffix}", suffix + 1
+        adapter.provider_name = name
+        self._di.set_provider(name, adapter.provider)
         for name in self._names_of(adapter):
             self._by_name.setdefault(name, adapter)
         for cls in adapter.implementation.__mro__:
             self._by_type.setdefault(cls, []).append(adapter)
+
+    def _name_taken(self, name: str) -> bool:
+        """A provider name already used, or one that would hide a DynamicContainer attribute (``wire``)."""
+        return name in self._di.providers or hasattr(self._di, name)
 
     def _names_of(self, adapter: ComponentAdapter) -> set[str]:
         """The strings an external-component-plugins target may use for this component."""
@@ -319,7 +387,54 @@ class ExoContainer:
 
     # ------------------------------------------------------------------ instantiation
 
+    # ------------------------------------------------------------------ dependency-injector
+
+    @property
+    def di(self) -> containers.DynamicContainer:
+        """The components as a dependency-injector container: one provider per component.
+
+        ``container.di.web_conferencing_service()`` is the component, ``container.di.providers``
+        names them all (:func:`provider_name_for`; when two keys share a last segment, the
+        later one is named after its whole key: ``org__exo__foo_service``).  Overriding a
+        provider (``container.di.clock.override(providers.Object(fake))``) changes what every
+        later lookup and constructor injection gets; the replacement's lifecycle is the
+        caller's.
+        """
+        return self._di
+
+    def provider_name(self, key: Key) -> str | None:
+        """The name of the provider of the component registered under ``key`` (None if none)."""
+        adapter = self.get_component_adapter(key)
+        return None if adapter is None else adapter.provider_name
+
+    def wire(self, modules: Iterable[Any] = (), packages: Iterable[Any] = ()) -> None:
+        """Let ``@inject`` functions of ``modules``/``packages`` receive components by provider name::
+
+            from dependency_injector.wiring import Provide, inject
+
+            @inject
+            def handler(service=Provide["web_conferencing_service"]): ...
+
+            container.wire(modules=[sys.modules[__name__]])
+
+        Undone by :meth:`unwire`, and by :meth:`dispose`.
+        """
+        self._di.wire(modules=list(modules), packages=list(packages))
+        self._wired = True
+
+    def unwire(self) -> None:
+        """Undo :meth:`wire`: the ``@inject`` functions get their ``Provide`` markers back."""
+        if self._wired:
+            self._di.unwire()
+            self._wired = False
+
+    # ------------------------------------------------------------------ instantiation
+
     def _instance_of(self, adapter: ComponentAdapter) -> Any:
+        """The component, through its provider (so an override is honoured)."""
+        return adapter.provider()
+
+    def _singleton(self, adapter: ComponentAdapter) -> Any:
         with self._lock:
             if adapter.created:
                 return adapter.instance
@@ -329,7 +444,7 @@ class ExoContainer:
             if adapter in self._creating:
                 cycle = self._creating[self._creating.index(adapter):] + [adapter]
                 raise ContainerError("Dependency cycle: " + " -> ".join(a.key_name for a in cycle))
-            return adapter.provider()
+            return self._create(adapter)
 
     def _create(self, adapter: ComponentAdapter) -> Any:
         """The Singleton factory: construct, apply plugins, record completion."""
@@ -352,7 +467,7 @@ class ExoContainer:
             del self._partial[id(adapter)]
         adapter.instance, adapter.created = instance, True
         self._completed.append(adapter)
-        if self._state == "started" and _is_a(type(instance), Startable):
+        if self._state == STARTED and _is_a(type(instance), Startable):
             self._start_one(adapter)
         return instance
 
@@ -460,22 +575,22 @@ class ExoContainer:
 
     @staticmethod
     def _set_method(instance: Any, config: PluginConfig, plugin: Any) -> Callable[[Any], Any]:
-        for name in dict.fromkeys((config.set_method, snake_case(config.set_method))):
-            method = getattr(instance, name, None)
-            if callable(method):
-                expected = _first_parameter_type(method)
-                if expected is not None and not isinstance(plugin, expected):
-                    raise ConfigurationError(
-                        f"Plugin {config.name} ({config.type}): {type(instance).__qualname__}.{name} expects "
-                        f"{expected.__qualname__}, not {type(plugin).__qualname__}; plugin skipped",
-                        *_where(config.source),
-                    )
-                return method
-        tried = " or ".join(dict.fromkeys((config.set_method, snake_case(config.set_method))))
-        raise ConfigurationError(
-            f"Plugin {config.name} ({config.type}): {qualified_name(type(instance))} has no method {tried}; plugin skipped",
-            *_where(config.source),
-        )
+        found = find_set_method(instance, config.set_method)
+        if found is None:
+            raise ConfigurationError(
+                f"Plugin {config.name} ({config.type}): {qualified_name(type(instance))} has no method "
+                f"{' or '.join(set_method_names(config.set_method))}; plugin skipped",
+                *_where(config.source),
+            )
+        name, method = found
+        expected = _first_parameter_type(method)
+        if expected is not None and not isinstance(plugin, expected):
+            raise ConfigurationError(
+                f"Plugin {config.name} ({config.type}): {type(instance).__qualname__}.{name} expects "
+                f"{expected.__qualname__}, not {type(plugin).__qualname__}; plugin skipped",
+                *_where(config.source),
+            )
+        return method
 
     def _warn_unknown_targets(self) -> None:
         for target, block in self.configuration.external_plugins.items():
@@ -508,9 +623,10 @@ class ExoContainer:
     def _call_lifecycle_plugins(self, callback: str) -> None:
         camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), callback)
         for plugin in self._lifecycle_plugins:
-            method = getattr(plugin, callback, None) or getattr(plugin, camel, None)
-            if not callable(method):
+            found = find_set_method(plugin, camel)
+            if found is None:
                 continue
+            method = found[1]
             try:
                 method(self)
             except Exception:
@@ -528,10 +644,16 @@ class ExoContainer:
         return self._state
 
     def start(self) -> None:
-        """Create every Startable component, then start them in creation-completion order."""
-        if self._state == "started":
-            return
+        """Create every Startable component, then start them in creation-completion order.
+
+        A no-op when already started; after :meth:`dispose` a :class:`ContainerError`
+        (its components were disposed and must not run again).
+        """
         with self._lock:
+            if self._state == STARTED:
+                return
+            if self._state == DISPOSED:
+                raise ContainerError("start() after dispose(): a disposed container cannot be started again")
             for adapter in list(self._adapters.values()):
                 if _is_a(adapter.implementation, Startable):
                     self._instance_of(adapter)
@@ -539,8 +661,8 @@ class ExoContainer:
             for adapter in list(self._completed):
                 if adapter.created and _is_a(type(adapter.instance), Startable) and id(adapter) not in started:
                     self._start_one(adapter)
-            self._state = "started"
-        self._call_lifecycle_plugins("start_container")
+            self._state = STARTED
+            self._call_lifecycle_plugins("start_container")
 
     def _start_one(self, adapter: ComponentAdapter) -> None:
         try:
@@ -560,27 +682,28 @@ class ExoContainer:
 
     def stop(self) -> None:
         """Stop the started components in reverse order; errors are logged and ignored."""
-        if self._state != "started":
-            return
-        self._call_lifecycle_plugins("stop_container")
         with self._lock:
+            if self._state != STARTED:
+                return
+            self._call_lifecycle_plugins("stop_container")
             self._stop_started()
-            self._state = "stopped"
+            self._state = STOPPED
 
     def dispose(self) -> None:
         """Stop if needed, then dispose the Disposable components in reverse creation order."""
-        if self._state == "disposed":
-            return
-        self.stop()
-        self._call_lifecycle_plugins("destroy_container")
         with self._lock:
+            if self._state == DISPOSED:
+                return
+            self.stop()
+            self._call_lifecycle_plugins("destroy_container")
+            self.unwire()
             for adapter in reversed(self._completed):
                 if adapter.instance is not self and _is_a(type(adapter.instance), Disposable):
                     try:
                         adapter.instance.dispose()
                     except Exception:
                         log.exception("Disposing component %s failed (ignored)", adapter.describe())
-            self._state = "disposed"
+            self._state = DISPOSED
 
     def __enter__(self) -> "ExoContainer":
         return self
@@ -625,8 +748,8 @@ class ExoContainer:
             self.plan(cls, config.init_params)
         except ContainerError as exc:
             problems.append(ConfigurationError(f"{label}: {exc}", *_where(config.source)))
-        names = dict.fromkeys((config.set_method, snake_case(config.set_method)))
-        if not any(callable(getattr(adapter.implementation, n, None)) for n in names):
+        if find_set_method(adapter.implementation, config.set_method) is None:
+            names = set_method_names(config.set_method)
             problems.append(
                 ConfigurationError(
                     f"{label}: {qualified_name(adapter.implementation)} has no method {' or '.join(names)}",

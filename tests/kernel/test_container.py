@@ -70,13 +70,6 @@ def test_component_is_a_singleton(container):
     assert c.get_component_instance(ServiceImpl) is c.get_component_instance_of_type(Service)
 
 
-def test_each_component_is_a_dependency_injector_singleton_provider(container):
-    from dependency_injector import providers
-
-    c = container("<component><type>reg.ServiceImpl</type></component>")
-    assert isinstance(c.get_component_adapter(ServiceImpl).provider, providers.Singleton)
-
-
 def test_unknown_key_gives_none(container):
     c = container("<component><type>reg.ServiceImpl</type></component>")
     assert c.get_component_instance("nothing.Here") is None

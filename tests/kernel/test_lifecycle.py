@@ -237,3 +237,39 @@ def test_container_lifecycle_plugins_follow_start_stop_and_destroy(container):
     c.start()
     c.dispose()
     assert events == [f"{step} {p}" for step in ("init", "start", "stop", "destroy") for p in ("-10", "-5", "0")]
+
+
+def test_registration_after_start_is_refused(container):
+    c = container(components("C"))
+    c.start()
+    with pytest.raises(ContainerError, match=r"register_component_implementation\(\) can no longer be called: "
+                                             r"the container is started"):
+        c.register_component_implementation("late", D)
+    assert c.get_component_adapter("late") is None
+
+
+def test_registering_an_instance_after_dispose_is_refused(container):
+    c = container(components("C"))
+    c.dispose()
+    with pytest.raises(ContainerError, match="the container is disposed"):
+        c.register_component_instance("late", object())
+
+
+def test_start_after_dispose_is_refused_and_starts_nothing_twice(container):
+    c = container(components("C", "D"))
+    c.start()
+    c.dispose()
+    events.clear()
+    with pytest.raises(ContainerError, match=r"start\(\) after dispose\(\)"):
+        c.start()
+    assert events == []
+    assert c.state == "disposed"
+
+
+def test_a_stopped_container_starts_its_components_again(container):
+    c = container(components("C", "D"))
+    c.start()
+    c.stop()
+    events.clear()
+    c.start()
+    assert events == ["start C", "start D"]
