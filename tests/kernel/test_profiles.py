@@ -1,4 +1,5 @@
-"""§4: profile filtering, with files reproducing the kernel's AbstractProfileTest resources."""
+"""§4: profile filtering, on files written after the cases of the kernel's AbstractProfileTest resources
+(same profiles and expected results as §4 states; see fixtures/README.md)."""
 from pathlib import Path
 
 import pytest

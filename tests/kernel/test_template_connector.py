@@ -1,7 +1,8 @@
-"""Acceptance: the original add-on's template connector configuration loads unchanged (issue 2).
+"""Acceptance: configuration in the shape of the original add-on's template connector loads (issue 2).
 
-The three files under fixtures/template/extensions/myconnector are the template's, in the
-eXo format; the root configuration.xml stands in for the product's. The kernel test never
+The three files under fixtures/template/extensions/myconnector are in the shape of the
+template's; each file's header says how it differs from the add-on's (one is written for
+this test). The root configuration.xml stands in for the product's. The kernel test never
 imports webconferencing: template_components declares stand-ins under the Java names.
 """
 from __future__ import annotations
@@ -67,17 +68,28 @@ def test_the_war_import_loads_the_connector_file():
     assert str(PROVIDER_FILE) in boot_template().files
 
 
-@pytest.mark.parametrize(
-    ("target", "line"),
-    [("org.exoplatform.commons.addons.AddOnService", 27), ("org.exoplatform.services.resources.ResourceBundleService", 61)],
-)
-def test_targets_of_other_products_are_skipped_with_one_warning_each(target, line):
+def declared_at(target: str) -> tuple[int, int]:
+    """Lines of the fixture's ``external-component-plugins`` block for ``target`` and of its plugin."""
+    lines = PROVIDER_FILE.read_text(encoding="iso-8859-1").splitlines()
+    target_line = next(i for i, text in enumerate(lines, 1) if f"<target-component>{target}<" in text)
+    block = max(i for i in range(1, target_line) if "<external-component-plugins>" in lines[i - 1])
+    plugin = next(i for i in range(target_line, len(lines) + 1) if "<component-plugin>" in lines[i - 1])
+    return block, plugin
+
+
+OTHER_PRODUCTS = ["org.exoplatform.commons.addons.AddOnService", "org.exoplatform.services.resources.ResourceBundleService"]
+
+
+@pytest.mark.parametrize("target", OTHER_PRODUCTS)
+def test_targets_of_other_products_are_skipped_with_one_warning_each(target):
     problems = boot_template().problems
     [warning] = [p for p in problems if target in p.message]
+    block, plugin = declared_at(target)
     assert isinstance(warning, ConfigurationWarning)
-    assert (warning.file, warning.line) == (str(PROVIDER_FILE), line)
-    assert warning.message == f"External plugins for unknown target {target} (1 plugin, declared at line {line + 2}) skipped"
+    assert (warning.file, warning.line) == (str(PROVIDER_FILE), block)
+    assert warning.message == f"External plugins for unknown target {target} (1 plugin, declared at line {plugin}) skipped"
 
 
-def test_the_template_loads_without_any_other_problem():
-    assert len(boot_template().problems) == 2
+def test_the_template_loads_with_no_problem_but_the_unknown_targets():
+    problems = boot_template().problems
+    assert [p for p in problems if not any(target in p.message for target in OTHER_PRODUCTS)] == []
