@@ -1,0 +1,253 @@
+/**
+ * A WebRTC call in this tab, from the camera opening to the overlay going: it joins and leaves on the server, and
+ * ties the parts together. Its state is the CallState alone (the overlay is drawn from it); the peers are the
+ * connections to the other tabs, each with its tile.
+ *
+ *   start():  starting --media--> joining --server joined--> waiting --a peer connects--> connected
+ *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined, the overlay shows it ended)
+ * A 1:1 call ends when the other side's last tab leaves; a group call goes back to waiting.
+ */
+(function(webConferencing, webrtc) {
+  "use strict";
+
+  class Call {
+    /**
+     * @param provider  the WebRTC provider (its settings; told when the call ended)
+     * @param info      the call as the server sent it (id, title, participants with their display names)
+     * @param log       the connector's log
+     */
+    constructor(provider, info, log) {
+      var self = this;
+      this.provider = provider;
+      this.id = info.id;
+      this.isGroup = info.id.indexOf("g/") === 0;
+      this.log = log;
+      this.names = {}; // user id -> display name, for the tiles
+      (info.participants || []).forEach(function(part) {
+        self.names[part.id] = part.title || part.id;
+      });
+      this.peers = {}; // client id -> {peer, tile}
+      this.state = new webrtc.CallState(this.id, log);
+      this.media = new webrtc.LocalMedia(log);
+      this.signalling = new webrtc.Signalling(this.id, {
+        peer: function(peerId, userId) {
+          return self.peer(peerId, userId);
+        },
+        existing: function(peerId) {
+          return self.peers[peerId] ? self.peers[peerId].peer : null;
+        },
+        bye: function(peerId) {
+          self.dropPeer(peerId);
+        }
+      }, log);
+      this.view = new webrtc.CallView(this.id, info.title || "", this.isGroup, {
+        hangup: function() {
+          self.hangup("Call ended");
+        },
+        toggle: function(kind) {
+          var enabled = self.media.toggle(kind);
+          if (enabled !== null) {
+            self.view.showToggle(kind, enabled);
+          }
+        },
+        switchDevice: function(kind, deviceId) {
+          self.switchDevice(kind, deviceId);
+        },
+        dismiss: function() {
+          self.view.remove();
+        }
+      });
+      this.state.onChange(function(state) {
+        self.view.render(state);
+      });
+    }
+
+    /** Media first (so offers carry tracks), then join, then listen on the call channel and say hello. */
+    async start() {
+      this.view.attach();
+      this.view.render(this.state);
+      try {
+        var stream = await this.media.open();
+        if (this.state.isEnded()) {
+          this.media.stop(); // hung up while the camera was opening
+          return;
+        }
+        this.view.showLocal(stream);
+        this.showDevices();
+        this.state.apply("mediaReady");
+        this.clientId = await webConferencing.whenConnected();
+        await webConferencing.updateUserCall(this.id, "joined");
+        if (this.state.isEnded()) {
+          // hung up while the server took the join: undo it
+          webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
+            this.log.warn("Failed to leave call: " + this.id, err);
+          }.bind(this));
+          return;
+        }
+        this.state.apply("joined");
+        await this.signalling.open(this.clientId);
+      } catch (err) {
+        if (!this.state.isEnded()) {
+          this.log.showError("Failed to start call: " + this.id, err, "Call failed");
+          this.hangup("Call failed");
+        }
+      }
+    }
+
+    /**
+     * Leave: a bye to the peers (they drop this tab at once), then the server (a 1:1 call ends for both). With
+     * `closing`, the page is going away: everything is sent now, nothing is waited for nor cleaned up.
+     */
+    hangup(reason, closing) {
+      if (this.state.isEnded()) {
+        return;
+      }
+      var wasInCall = this.state.isInCall();
+      this.signalling.close();
+      if (wasInCall) {
+        var self = this;
+        webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
+          if (!closing) {
+            self.log.error("Failed to leave call: " + self.id, err);
+          }
+        });
+      }
+      if (closing) {
+        this.state.apply("end", reason);
+        webConferencing.flushLog();
+        return;
+      }
+      Object.keys(this.peers).forEach(function(peerId) {
+        this.closePeer(peerId);
+      }, this);
+      this.media.stop();
+      this.state.apply("end", reason);
+      this.provider.callEnded(this);
+      this.view.dismissLater();
+    }
+
+    isEnded() {
+      return this.state.isEnded();
+    }
+
+    /** A participant left the call (server event): the fallback when their bye was lost. */
+    userLeft(userId) {
+      Object.keys(this.peers).forEach(function(peerId) {
+        if (this.peers[peerId].peer.userId === userId) {
+          this.dropPeer(peerId);
+        }
+      }, this);
+    }
+
+    /** The RTCPeerConnection of every peer, for diagnostics (and the browser tests). */
+    peerConnections() {
+      return Object.keys(this.peers).map(function(peerId) {
+        return this.peers[peerId].peer.pc;
+      }, this);
+    }
+
+    localTracks() {
+      return this.media.tracks();
+    }
+
+    displayName(userId) {
+      return this.names[userId] || userId || "";
+    }
+
+    // -- peers --
+
+    peer(peerId, userId) {
+      var self = this;
+      var entry = this.peers[peerId];
+      if (!entry) {
+        var tile = this.view.addPeer(peerId, userId, this.displayName(userId));
+        var stream = this.media.stream;
+        var peer = new webrtc.Peer(peerId, userId, {
+          iceServers: this.provider.settings().iceServers || [],
+          tracks: this.media.tracks().map(function(track) {
+            return [track, stream];
+          }),
+          send: function(message) {
+            return self.signalling.send(message);
+          },
+          onTrack: function(kind, remote) {
+            tile.showStream(kind, remote, self.log);
+          },
+          onStateChange: function(connectionState) {
+            tile.setConnectionState(connectionState);
+            if (connectionState === "failed") {
+              self.log.error("Connection with " + peerId + " failed in call " + self.id);
+            }
+            self.peersChanged();
+          },
+          log: this.log
+        });
+        entry = { peer: peer, tile: tile };
+        this.peers[peerId] = entry;
+      }
+      return entry.peer;
+    }
+
+    closePeer(peerId) {
+      var entry = this.peers[peerId];
+      if (entry) {
+        delete this.peers[peerId];
+        entry.peer.close();
+        entry.tile.remove();
+      }
+    }
+
+    /** A tab left (its bye, or its user left on the server). Alone in a 1:1 call: the call is over. */
+    dropPeer(peerId) {
+      this.closePeer(peerId);
+      if (this.state.isEnded()) {
+        return;
+      }
+      if (!this.isGroup && Object.keys(this.peers).length === 0) {
+        this.hangup("The other side hung up");
+      } else {
+        this.peersChanged();
+      }
+    }
+
+    /** The call's state follows its connections: one up is connected; none up and one failed is failed. */
+    peersChanged() {
+      var states = Object.keys(this.peers).map(function(peerId) {
+        return this.peers[peerId].peer.connectionState;
+      }, this);
+      if (states.indexOf("connected") >= 0) {
+        this.state.applyIfAllowed("peerConnected");
+      } else if (states.indexOf("failed") >= 0) {
+        this.state.applyIfAllowed("peerFailed");
+      } else {
+        this.state.applyIfAllowed("peersLost");
+      }
+    }
+
+    // -- devices --
+
+    showDevices() {
+      var self = this;
+      this.media.listDevices().then(function(devices) {
+        Object.keys(devices).forEach(function(kind) {
+          self.view.showDevices(kind, devices[kind], self.media.currentDeviceId(kind));
+        });
+      }).catch(function(err) {
+        self.log.debug("Devices not listed", err);
+      });
+    }
+
+    switchDevice(kind, deviceId) {
+      var self = this;
+      this.media.switchDevice(kind, deviceId).then(function(track) {
+        return Promise.all(Object.keys(self.peers).map(function(peerId) {
+          return self.peers[peerId].peer.replaceTrack(track);
+        }));
+      }).catch(function(err) {
+        self.log.showError("Cannot switch " + kind + " device", err, "Device not available");
+      });
+    }
+  }
+
+  webrtc.Call = Call;
+})(window.webConferencing, window.webrtcConnector = window.webrtcConnector || {});
