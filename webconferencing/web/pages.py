@@ -2,9 +2,10 @@
 rooms), the admin page, and the frame of call pages.
 
 Every page is server-rendered and ends with the same browser set-up the original's portlets made: the
-``webConferencing`` module, ``webConferencing.init(user, context)`` with the server's ContextInfo, then every
-connector module and stylesheet the extensions declare (:mod:`.resources`). Connector modules register their
-providers themselves (``addProvider`` + ``update``); the core fills each ``.webconferencing-call`` container.
+``webConferencing`` module, ``webConferencing.init(user, context)`` with the server's ContextInfo (read by
+``boot.js`` from a JSON data block: pages run no inline script, see :mod:`.headers`), then every connector module
+and stylesheet the extensions declare (:mod:`.resources`). Connector modules register their providers themselves
+(``addProvider`` + ``update``); the core fills each ``.webconferencing-call`` container.
 
 Connectors' call pages use :func:`render_call_page` with a template extending ``portal/call.html``, so the module
 initialises there too.
@@ -30,6 +31,11 @@ RESOURCES = "webconferencing.page_resources"
 IM_FIELD_PREFIX = "im_"
 IM_ID_MAX = 200
 STATUS_LABELS = {"available": "Available", "away": "Away", "donotdisturb": "Do not disturb", "offline": "Offline"}
+# The core webConferencing module, one plain script per concept (no bundler), in load order: each part uses only
+# the parts before it; api.js builds the public `window.webConferencing`.
+CORE_SCRIPTS = tuple(f"js/webconferencing/{name}.js" for name in (
+    "util", "session", "dialogs", "log", "transport", "rest", "providers", "buttons", "connector-helpers", "api",
+))
 
 bp = Blueprint("portal", __name__)
 
@@ -73,6 +79,7 @@ def page_setup(user: UserInfo, *, space_id: str | None = None, room_id: str | No
     resources = page_resources()
     active = {p.get_type(): p.is_active() for p in web_context().service.get_providers()}
     return {
+        "wc_core_scripts": CORE_SCRIPTS,
         "wc_user": user.to_json(),
         "wc_context": client_context(user, space_id=space_id, room_id=room_id),
         "wc_scripts": [m.url for m in resources.scripts(active, with_inactive=with_inactive)],

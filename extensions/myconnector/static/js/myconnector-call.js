@@ -1,7 +1,8 @@
 /**
  * My Connector call window (/myconnector/call/<id>): joins the call from this tab, shows who is in it, and leaves on
  * hang-up or when the window closes. The call ends for everyone by the core's rules (a 1:1 call when one side
- * leaves, a group call when the last one does); the window shows it ended and closes.
+ * leaves, a group call when the last one does); the window shows it ended and closes. It starts with the call the
+ * page rendered into `<script type="application/json" id="myconnector-call-data">`.
  */
 (function(window, document, webConferencing) {
   "use strict";
@@ -108,4 +109,10 @@
   }
 
   window.myConnectorCall = { start: start };
+
+  // The call page renders its call (CallInfo JSON) into a data block: pages run no inline script (CSP).
+  var data = document.getElementById("myconnector-call-data");
+  if (data) {
+    start(JSON.parse(data.textContent));
+  }
 })(window, document, window.webConferencing);

@@ -114,8 +114,13 @@
         button.href = "javascript:void(0)";
         button.className = "myConnectorAction";
         button.title = target.title;
-        button.innerHTML = "<i class='uiIconMyConnector'></i><span class='callTitle'></span>";
-        button.querySelector(".callTitle").textContent = self.getTitle();
+        var icon = document.createElement("i");
+        icon.className = "uiIconMyConnector";
+        var label = document.createElement("span");
+        label.className = "callTitle";
+        label.textContent = self.getTitle();
+        button.appendChild(icon);
+        button.appendChild(label);
         button.addEventListener("click", function(event) {
           event.preventDefault();
           placeCall(context, target, ids);
@@ -201,7 +206,13 @@
         }
         return response.text();
       }).then(function(html) {
-        popup.innerHTML = html;
+        // The form is this connector's own server template (values escaped by Jinja). It is parsed into an inert
+        // document (nothing in it loads or runs) and only its form element is moved into the page.
+        var parsed = new DOMParser().parseFromString(html, "text/html").querySelector(".myconnector-settings");
+        if (!parsed) {
+          throw new Error("Settings form not found in " + url);
+        }
+        popup.replaceChildren(document.adoptNode(parsed));
         var form = popup.querySelector(".settingsForm");
         var error = popup.querySelector(".myconnector-settings-error");
         form.addEventListener("submit", function(event) {

@@ -1,0 +1,165 @@
+/**
+ * webConferencing, part 10 of 10: the public module, `window.webConferencing`.
+ *
+ * Connectors register their provider objects here and get an API for the call life cycle (calls stored on the
+ * server, user and call channels, remote log, dialogs and notices) so they only write their provider logic. Method
+ * names and argument orders follow the original module; its jQuery promises are native promises here.
+ *
+ * This part makes the one transport of the tab, attaches the log spooler to it (the only link between the two) and
+ * removes the parts' private namespace: from here on the parts are reachable only through this API.
+ */
+(function(window, document) {
+  "use strict";
+
+  var parts = window.__webConferencingParts;
+  var util = parts.util;
+  var session = parts.session;
+  var dialogs = parts.dialogs;
+  var providers = parts.providers;
+  var helpers = parts.connectorHelpers;
+  var rest = parts.rest.rest;
+  var getLog = parts.log.getLog;
+  var spooler = parts.log.spooler;
+  var log = getLog("webconferencing");
+
+  var USER_CHANNEL = "/webconferencing/user/";
+  var CALL_CHANNEL = "/webconferencing/call/";
+
+  var transport = new parts.transport.Transport(log);
+  spooler.attach(transport);
+
+  /**
+   * Start the module for this user and page: remember them, connect, configure and init the providers already
+   * added, and put call buttons on the page. Pages call it once with the server's UserInfo and ContextInfo.
+   */
+  function init(user, theContext) {
+    if (!user || !user.id) {
+      log.warn("init() without a user: nothing to do for anonymous pages");
+      return;
+    }
+    session.start(user, theContext);
+    transport.start();
+    providers.all().forEach(providers.initProvider);
+    parts.buttons.update();
+  }
+
+  var webConferencing = {
+    init: init,
+    update: parts.buttons.update,
+    getUser: session.user,
+    getContext: session.context,
+    getCurrentSpaceId: function() {
+      var context = session.context();
+      return context ? context.spaceId || null : null;
+    },
+    getCurrentRoomTitle: function() {
+      var context = session.context();
+      return context ? context.roomTitle || null : null;
+    },
+    getBaseUrl: util.getBaseUrl,
+    /** The server-given id of this tab's connection, or null before the first handshake. */
+    getClientId: function() {
+      return transport.getClientId();
+    },
+    addProvider: providers.addProvider,
+    findProvider: providers.findProvider,
+    getProvider: providers.getProvider,
+
+    getCall: function(id) {
+      return transport.request({ type: "call", command: "get", callId: id });
+    },
+    addCall: function(id, info) {
+      var frame = { type: "call", command: "create", callId: id };
+      Object.keys(info || {}).forEach(function(key) {
+        frame[key] = info[key];
+      });
+      return transport.request(frame);
+    },
+    updateUserCall: function(id, state) {
+      return transport.request({ type: "call", command: "update", callId: id, state: state });
+    },
+    deleteCall: function(id) {
+      return transport.request({ type: "call", command: "delete", callId: id });
+    },
+    getUserGroupCalls: function() {
+      return transport.request({ type: "call", command: "get_calls_state" });
+    },
+    getUserStatus: function(id) {
+      return rest("GET", "/userstatus/" + encodeURIComponent(id));
+    },
+    getUserInfo: function(id) {
+      return rest("GET", "/user/" + encodeURIComponent(id));
+    },
+    getSpaceInfo: function(id) {
+      return rest("GET", "/space/" + encodeURIComponent(id));
+    },
+    getRoomInfo: function(id, title, members) {
+      var query = "?title=" + encodeURIComponent(title || id);
+      if (members) {
+        query += "&members=" + encodeURIComponent([].concat(members).join(","));
+      }
+      return rest("GET", "/room/" + encodeURIComponent(id) + query);
+    },
+    rest: rest,
+
+    onUserUpdate: function(userId, onUpdate, onError, onReady) {
+      return transport.subscribe(USER_CHANNEL + userId, onUpdate, onError, onReady);
+    },
+    onCallUpdate: function(callId, onUpdate, onError, onReady) {
+      return transport.subscribe(CALL_CHANNEL + callId, onUpdate, onError, onReady);
+    },
+    toCallUpdate: function(callId, data) {
+      return transport.request({ type: "publish", channel: CALL_CHANNEL + callId, data: data });
+    },
+
+    /** A popup window (not a tab) of 80% of the screen, centered; the name lets a later call focus it. */
+    showCallPopup: function(url, name) {
+      var width = Math.round(window.screen.availWidth * 0.8);
+      var height = Math.round(window.screen.availHeight * 0.8);
+      var left = Math.round((window.screen.availWidth - width) / 2);
+      var top = Math.round((window.screen.availHeight - height) / 2);
+      var features = "menubar=no,toolbar=no,location=no,status=no,resizable=yes,scrollbars=yes"
+        + ",width=" + width + ",height=" + height + ",left=" + left + ",top=" + top;
+      var popup = window.open(url, name, features);
+      if (popup) {
+        popup.focus();
+      } else {
+        log.warn("Call window blocked by the browser: " + url);
+      }
+      return popup;
+    },
+    imAccount: helpers.imAccount,
+    getLog: getLog,
+    errorText: util.errorText,
+    showInfo: dialogs.showInfo,
+    showWarn: dialogs.showWarn,
+    showConfirm: dialogs.showConfirm,
+    showError: dialogs.showError,
+    noticeInfo: dialogs.noticeInfo,
+    noticeWarn: dialogs.noticeWarn,
+    noticeError: dialogs.noticeError,
+    // Connector helpers: the template connector's flow, shared by the connectors that follow it
+    ringTone: function(frequency) {
+      return helpers.ringTone(frequency, log);
+    },
+    callParticipants: helpers.callParticipants,
+    callId: helpers.callId,
+    /** Whether the websocket is up and handshaken now (requests made while it is not wait for the reconnection). */
+    isConnected: function() {
+      return transport.isReady();
+    },
+    /** Resolves with the clientId once the websocket handshake is done (tests and call pages wait on it). */
+    whenConnected: function() {
+      transport.start();
+      return transport.whenReady();
+    },
+    /** Send the buffered log records now (e.g. before a call page closes). */
+    flushLog: function() {
+      spooler.flush();
+    }
+  };
+  webConferencing.incomingCalls = helpers.connectorHelpers(webConferencing).incomingCalls;
+
+  delete window.__webConferencingParts;
+  window.webConferencing = webConferencing;
+})(window, document);

@@ -1,0 +1,240 @@
+/**
+ * webConferencing, part 9 of 10: helpers for the template connector's flow, shared by the connectors that follow it
+ * (call participants, stable call ids, a ring tone, the incoming-call dialog). They use the public call API, which
+ * api.js passes in (`connectorHelpers(api)`), so this part does not depend on the transport.
+ */
+(function(window, document) {
+  "use strict";
+
+  var parts = window.__webConferencingParts;
+  var util = parts.util;
+  var session = parts.session;
+  var dialogs = parts.dialogs;
+  var el = util.el;
+
+  var RINGING_STATUSES = ["available", "away"]; // "donotdisturb" (and offline) users get the dialog without a ring
+
+  /** The user's first IM account of a type (the original's imAccount), or null. */
+  function imAccount(user, type) {
+    var accounts = user && user.imAccounts ? user.imAccounts[type] : null;
+    if (Array.isArray(accounts)) {
+      return accounts.length > 0 ? accounts[0] : null;
+    }
+    return accounts || null;
+  }
+
+  /**
+   * A ring tone made by the browser, so a connector ships no media file: a short beep a second until stop(). The
+   * pitch (Hz, 440 by default) tells connectors apart when two ring at once.
+   */
+  function ringTone(frequency, log) {
+    var audio = null;
+    var timer = null;
+
+    function beep() {
+      var oscillator = audio.createOscillator();
+      var gain = audio.createGain();
+      oscillator.frequency.value = frequency || 440;
+      gain.gain.value = 0.08;
+      oscillator.connect(gain);
+      gain.connect(audio.destination);
+      oscillator.start();
+      oscillator.stop(audio.currentTime + 0.25);
+    }
+
+    return {
+      start: function() {
+        var Context = window.AudioContext || window.webkitAudioContext;
+        if (!Context || timer) {
+          return;
+        }
+        try {
+          audio = new Context();
+          beep();
+          timer = setInterval(beep, 1000);
+        } catch (e) {
+          (log || parts.log.getLog("webconferencing")).debug("Ring tone unavailable", e);
+        }
+      },
+      stop: function() {
+        if (timer) {
+          clearInterval(timer);
+          timer = null;
+        }
+        if (audio) {
+          audio.close().catch(function() {});
+          audio = null;
+        }
+      }
+    };
+  }
+
+  /**
+   * Who can take a call of `imType` on this target, as the template's `ims`: the current user first, then the other
+   * party (1:1) or the space/room members with an IM account of that type. Fewer than two: no call button.
+   */
+  function callParticipants(theContext, target, imType) {
+    var me = session.user().id;
+    var ids = [me];
+    if (theContext.isGroup) {
+      var members = target.members || {};
+      Object.keys(members).forEach(function(id) {
+        if (id !== me && imAccount(members[id], imType)) {
+          ids.push(id);
+        }
+      });
+    } else if (target.id !== me && imAccount(target, imType)) {
+      ids.push(target.id);
+    }
+    return ids;
+  }
+
+  /**
+   * The template's stable call id: `g/<space pretty name or room name>` for groups, `p/<ids sorted, joined by ->`
+   * for 1:1. Sorted, so both parties compute the same id whoever calls, and a second click finds the running call.
+   */
+  function callId(theContext, target, ids) {
+    if (theContext.isGroup) {
+      return "g/" + (theContext.isRoom ? theContext.roomName : target.id);
+    }
+    var sorted = ids.slice();
+    sorted.sort();
+    return "p/" + sorted.join("-");
+  }
+
+  /** The helpers that need the call API (getCall, updateUserCall, deleteCall, getUserStatus). */
+  function connectorHelpers(api) {
+    /**
+     * The template's incoming-call flow, for connectors that keep it: on `call_state: started` call incoming(id); a
+     * dialog `<prefix>-incoming` (data-call-id, data-ring) offers Accept / Decline, and rings with a notice only for
+     * users who are available or away. Decline is deleteCall for 1:1 and updateUserCall(id, "leaved") for groups;
+     * what Accept does is the connector's. Options:
+     *   prefix            CSS class prefix of the dialog and its parts (the provider type)
+     *   title             the dialog's title text, or a function giving it when the dialog shows
+     *   callerText(call, isGroup)  the line under the title (also the notice's text); plain text, shown as text
+     *   noticeTitle       title of the notice shown while it rings
+     *   ringFrequency     pitch of the ring tone (see ringTone)
+     *   busy(callId)      true when this tab placed or already takes part in the call: no dialog then
+     *   onAccept(call, isGroup)  after the dialog is gone
+     *   log               the connector's log (getLog(type))
+     * Returns {incoming(callId), stopRinging(callId)}: stop it when the call stops or is answered in another tab.
+     */
+    function incomingCalls(options) {
+      var providerLog = options.log || parts.log.getLog("webconferencing");
+      var ringing = {}; // callId -> {dialog, ringtone, notice}
+
+      function isGroupCall(id) {
+        return id.indexOf("g/") === 0;
+      }
+
+      function stopRinging(id) {
+        var ring = ringing[id];
+        if (ring) {
+          delete ringing[id];
+          ring.ringtone.stop();
+          if (ring.notice) {
+            ring.notice.remove();
+          }
+          ring.dialog.remove();
+        }
+      }
+
+      function decline(id) {
+        stopRinging(id);
+        var done;
+        if (isGroupCall(id)) {
+          done = api.updateUserCall(id, "leaved");
+        } else {
+          done = api.deleteCall(id).then(function() {
+            providerLog.info("Deleted call: " + id);
+          });
+        }
+        done.catch(function(err) {
+          if (err && err.code === "NOT_FOUND_ERROR") {
+            providerLog.debug("Call already gone: " + id);
+          } else {
+            providerLog.error("Failed to decline call: " + id, err);
+          }
+        });
+      }
+
+      function show(call, ring) {
+        var id = call.id;
+        var isGroup = isGroupCall(id);
+        var prefix = options.prefix;
+        // The title's id holds the call window's name (<prefix>-<id>), as the template connector's did
+        var titleId = prefix + "-incoming-" + prefix + "-" + id.replace(/[^A-Za-z0-9_]/g, "_");
+        var dialog = el("div", prefix + "-incoming");
+        dialog.setAttribute("role", "dialog");
+        dialog.setAttribute("aria-labelledby", titleId);
+        dialog.setAttribute("data-call-id", id);
+        dialog.setAttribute("data-ring", ring ? "true" : "false");
+        var title = el("div", prefix + "-incoming-title",
+          util.isFunction(options.title) ? options.title() : options.title);
+        title.id = titleId;
+        var caller = String(options.callerText(call, isGroup)); // text from call and room titles: never markup
+        var actions = el("div", prefix + "-incoming-actions");
+        var accept = el("button", "btn btn-primary accept", "Accept");
+        var decliner = el("button", "btn decline", "Decline");
+        accept.type = decliner.type = "button";
+        actions.appendChild(accept);
+        actions.appendChild(decliner);
+        dialog.appendChild(title);
+        dialog.appendChild(el("div", prefix + "-incoming-caller", caller));
+        dialog.appendChild(actions);
+        accept.addEventListener("click", function() {
+          stopRinging(id);
+          options.onAccept(call, isGroup);
+        });
+        decliner.addEventListener("click", function() {
+          decline(id);
+        });
+        document.body.appendChild(dialog);
+        var entry = { dialog: dialog, ringtone: ringTone(options.ringFrequency, providerLog), notice: null };
+        ringing[id] = entry;
+        if (ring) {
+          entry.ringtone.start();
+          entry.notice = dialogs.noticeInfo(options.noticeTitle, caller);
+        }
+      }
+
+      function incoming(id) {
+        if (options.busy(id) || ringing[id]) {
+          return; // this tab placed or already answered it, or it already rings
+        }
+        providerLog.info("Incoming call: " + id);
+        var me = session.user().id;
+        api.getCall(id).then(function(call) {
+          if (call.state !== "started" || (call.ownerType === "user" && call.owner.id === me)) {
+            return; // our own 1:1 call, placed from another tab
+          }
+          var mine = (call.participants || []).filter(function(part) {
+            return part.id === me;
+          })[0];
+          if (mine && mine.state === "joined") {
+            return; // already in it from another tab
+          }
+          return api.getUserStatus(me).then(function(status) {
+            if (!options.busy(id) && !ringing[id]) {
+              show(call, RINGING_STATUSES.indexOf(status.status) >= 0);
+            }
+          });
+        }).catch(function(err) {
+          providerLog.error("Failed to get incoming call: " + id, err);
+        });
+      }
+
+      return { incoming: incoming, stopRinging: stopRinging };
+    }
+
+    return { incomingCalls: incomingCalls };
+  }
+
+  parts.connectorHelpers = {
+    imAccount: imAccount,
+    ringTone: ringTone,
+    callParticipants: callParticipants,
+    callId: callId,
+    connectorHelpers: connectorHelpers
+  };
+})(window, document);
