@@ -71,3 +71,22 @@ class ProviderConfigurationError(ConfigurationError):
     def __init__(self, message: str, key: str | None = None, file: str | None = None, line: int | None = None):
         self.key = key
         super().__init__(message, file, line)
+
+
+class CallStateError(WebConferencingError):
+    """The action is not allowed in the call's (or participant's) current state; the message names that state."""
+
+    code = "CALL_STATE_ERROR"
+    status = 409
+
+    def __init__(self, message: str, state: str | None = None, action: str | None = None):
+        self.state = state
+        self.action = action
+        super().__init__(message)
+
+
+class CallFull(WebConferencingError):
+    """The call already holds as many joined participants as its provider allows."""
+
+    code = "CALL_FULL_ERROR"
+    status = 409

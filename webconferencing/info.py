@@ -226,10 +226,12 @@ class ParticipantInfo:
     def type(self) -> str:
         return self.user.type
 
-    def to_json(self) -> dict:
+    def to_json(self, viewer: str | None = None) -> dict:
+        """``viewer``: the user the JSON is for. A client id is a tab's credential for its call membership, so only
+        its own user sees it; everyone else gets null."""
         data = self.user.to_json()
         data["state"] = self.state
-        data["clientId"] = self.client_id
+        data["clientId"] = self.client_id if viewer is None or viewer == self.id else None
         return data
 
 
@@ -261,7 +263,8 @@ class CallInfo:
     def participant_ids(self) -> list[str]:
         return [p.id for p in self.participants]
 
-    def to_json(self) -> dict:
+    def to_json(self, viewer: str | None = None) -> dict:
+        """The wire form; for a ``viewer``, other participants' client ids are left out (see ParticipantInfo)."""
         return {
             "id": self.id,
             "title": self.title,
@@ -273,7 +276,7 @@ class CallInfo:
             "state": self.state,
             "created": _iso(self.created),
             "lastDate": _iso(self.last_date),
-            "participants": [p.to_json() for p in self.participants],
+            "participants": [p.to_json(viewer) for p in self.participants],
         }
 
 

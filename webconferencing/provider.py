@@ -127,6 +127,11 @@ class CallProvider(ComponentPlugin, ABC):
     def set_log_enabled(self, enabled: bool) -> None:
         self.update_configuration({CONFIG_LOG_ENABLED: bool(enabled)})
 
+    def get_max_participants(self) -> int | None:
+        """How many participants may be joined in one call at once (None: no limit). The server enforces it on
+        join: a limit only the browser honoured was bypassed by anyone calling the API directly."""
+        return None
+
     def get_settings(self) -> dict:
         """What the browser gets to configure the provider's client module."""
         return {

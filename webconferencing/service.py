@@ -10,18 +10,20 @@ import datetime as dt
 import logging
 import threading
 
-from typing import Any, Iterable
-
 from exo_container import ComponentPlugin, ConfigurationError, InitParams, Startable, java_name
 
 from .broker import Broker, user_channel
-from .errors import (AccessDenied, CallNotFound, IdentityNotFound, InvalidCallArgument,
-                     ProviderConfigurationError, ProviderNotFound, WebConferencingError)
+from .calls import lifecycle
+from .calls.events import (EVENT_CALL_JOINED, EVENT_CALL_LEAVED, EVENT_CALL_STATE,  # noqa: F401 (hub imports)
+                           CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
+from .calls.model import Call, Participant
+from .errors import (CallConflict, CallNotFound, IdentityNotFound, InvalidCallArgument,
+                     ProviderConfigurationError, ProviderNotFound)
 from .identity import IdentityDirectory
-from .metering import metered
 from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInfo, CallState, ContextInfo,
                    OwnerInfo, OwnerType, ParticipantInfo, ParticipantState, RoomInfo, SpaceInfo, UserInfo,
-                   peer_call_id)
+                   group_call_id, peer_call_id)
+from .metering import metered
 from .provider import CallProvider
 from .storage import Database, utcnow
 from .storage.calls import CallDAO, StoredCall, StoredParticipant
@@ -29,10 +31,7 @@ from .storage.settings import ProviderSettingsDAO
 
 log = logging.getLogger(__name__)
 
-
-EVENT_CALL_STATE = "call_state"
-EVENT_CALL_JOINED = "call_joined"
-EVENT_CALL_LEAVED = "call_leaved"
+DECLINED = "declined"  # the update command's state for an invited participant who refuses the call
 
 MAX_CALL_ID_LENGTH = 255
 
@@ -57,24 +56,6 @@ class UserCallListener:
     def on_participant_leaved(self, call_id: str, provider_type: str, owner_id: str, owner_type: str,
                               part_id: str) -> None:
         """Someone left a call the user takes part in."""
-
-
-class _Events:
-    """Events of one operation, published once its transaction committed."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[tuple[str, ...], dict]] = []
-
-    def call_state(self, call: StoredCall, state: str, to: Iterable[str] | None = None) -> None:
-        recipients = tuple(to) if to is not None else tuple(p.user_id for p in call.participants)
-        self.items.append((recipients, {
-            "eventType": EVENT_CALL_STATE, "callId": call.id, "providerType": call.provider_type,
-            "callState": state, "owner": {"id": call.owner_id, "type": call.owner_type}}))
-
-    def participant(self, call: StoredCall, event_type: str, part_id: str) -> None:
-        self.items.append((tuple(p.user_id for p in call.participants), {
-            "eventType": event_type, "callId": call.id, "providerType": call.provider_type,
-            "part": {"id": part_id}, "owner": {"id": call.owner_id, "type": call.owner_type}}))
 
 
 @java_name("org.exoplatform.webconferencing.WebConferencingService")
@@ -176,6 +157,9 @@ class WebConferencingService(Startable):
         if not CALL_ID_PATTERN.fullmatch(room_id) or "/" in room_id:
             raise InvalidCallArgument(f"room id '{room_id}' has characters not allowed in a channel name",
                                       field="id")
+        if self.identities.get_space(room_id) is not None:
+            # a room and a space share the group-call id space (g/<id>): a room may not take a space's name
+            raise InvalidCallArgument(f"room id '{room_id}' is the name of a space", field="id")
         return self.identities.save_room(room_id, room_id, title, list(members))
 
     def get_user_status(self, user_id: str) -> str:
@@ -202,16 +186,10 @@ class WebConferencingService(Startable):
             return self.get_space_info(owner_id)
         return self.get_room_info(owner_id)
 
-    def _owner_or_none(self, call: StoredCall) -> UserInfo | SpaceInfo | RoomInfo | None:
-        try:
-            return self._owner(call.owner_id, call.owner_type)
-        except IdentityNotFound:
-            return None
-
     # ---- calls: queries ----
 
     def _call_info(self, call: StoredCall) -> CallInfo:
-        owner = self._owner_or_none(call)
+        owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
         participants = []
         for part in call.participants:
@@ -254,15 +232,23 @@ class WebConferencingService(Startable):
             return True
         if call.owner_type == OwnerType.USER:
             return False
-        owner = self._owner_or_none(call)
+        owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         return bool(owner and owner.is_member(user_id))
 
     # ---- calls: changes ----
+    #
+    # Each change is: lock the call's row, apply the lifecycle (webconferencing.calls.lifecycle, where the rules
+    # live), persist what changed, publish the outcome's events once committed.
 
     @metered
     def add_call(self, call_id: str, owner_id: str, owner_type: str, title: str | None, provider_type: str,
                  participants: list[str] | str) -> CallInfo:
-        """Create a call in state started and tell every participant (an incoming call for the others)."""
+        """Create a call in state started and tell every participant (an incoming call for the others).
+
+        A group call's id belongs to its owner (``g/<owner id>``, or under it ``g/<owner id>/...`` for a provider's
+        own scheme), so nobody can take the id of a space or room they are not in. A stopped group call of another
+        provider under the same id is replaced: pressing WebRTC's button after a My Connector call ended starts a
+        WebRTC call, not the old one again."""
         _check_call_id(call_id)
         owner_type = _owner_type(owner_type)
         provider = self.get_provider(provider_type)
@@ -282,24 +268,32 @@ class WebConferencingService(Startable):
                 raise InvalidCallArgument(f"the 1:1 call of {ids[0]} and {ids[1]} has id '{expected}', "
                                           f"not '{call_id}'", field="id")
         else:
-            if not call_id.startswith(GROUP_CALL_PREFIX):
-                raise InvalidCallArgument(f"a group call id starts with '{GROUP_CALL_PREFIX}', not '{call_id}'",
-                                          field="id")
+            own_id = group_call_id(owner_id)
+            if call_id != own_id and not call_id.startswith(own_id + "/"):
+                raise InvalidCallArgument(f"the group call of {owner_type} '{owner_id}' has id '{own_id}' (or "
+                                          f"'{own_id}/...'), not '{call_id}'", field="id")
             outsiders = [uid for uid in ids if not owner.is_member(uid)]
             if outsiders:
                 raise InvalidCallArgument(f"{outsiders} are not members of {owner_type} '{owner_id}'",
                                           field="participants")
-        now = utcnow()
-        call = StoredCall(call_id, provider_type, owner_id, owner_type, (title or "").strip() or owner.title,
-                          CallState.STARTED, now, now, [StoredParticipant(uid) for uid in ids])
-        events = _Events()
+        outcome = lifecycle.create(call_id, provider_type, owner_id, owner_type, (title or "").strip() or owner.title,
+                                   ids, utcnow())
         with self.database.write():
-            self.calls.create(call)  # CallConflict when the id is taken
-            if owner_type != OwnerType.USER:
-                self.calls.touch_group_calls(call_id, ids, now)
-            events.call_state(call, CallState.STARTED)
-        self._publish(events)
-        return self._call_info(call)
+            existing = self.calls.get(call_id, for_update=True)
+            if existing is not None:
+                self._replace_stopped_group_call(existing, provider_type)
+            self._persist(None, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call)
+
+    def _replace_stopped_group_call(self, existing: StoredCall, provider_type: str) -> None:
+        if (existing.owner_type == OwnerType.USER or existing.state != CallState.STOPPED
+                or existing.provider_type == provider_type):
+            running = self._providers.get(existing.provider_type)
+            what = running.get_title() if running is not None else existing.provider_type
+            raise CallConflict(f"call '{existing.id}' already exists ({what}, {existing.state})")
+        log.info("%s: stopped %s call replaced by a %s call", existing.id, existing.provider_type, provider_type)
+        self.calls.delete(existing.id)
 
     @metered
     def update_call(self, call_id: str, *, title: str | None = None,
@@ -311,182 +305,192 @@ class WebConferencingService(Startable):
             raise InvalidCallArgument("a call title must not be empty", field="title")
         for uid in new_ids or ():
             self.get_user_info(uid)
-        events = _Events()
         with self.database.write():
-            call = self._locked_call(call_id)
-            if title is not None:
-                call.title = title.strip()
-            if new_ids is not None:
-                current = [p.user_id for p in call.participants]
-                if call.owner_type == OwnerType.USER:
-                    if sorted(new_ids) != sorted(current):
-                        raise InvalidCallArgument("the participants of a 1:1 call cannot change",
-                                                  field="participants")
-                else:
-                    owner = self._owner_or_none(call)
-                    outsiders = [uid for uid in new_ids if not (owner and owner.is_member(uid))]
-                    if outsiders:
-                        raise InvalidCallArgument(f"{outsiders} are not members of {call.owner_type} "
-                                                  f"'{call.owner_id}'", field="participants")
-                    removed = [uid for uid in current if uid not in new_ids]
-                    added = [uid for uid in new_ids if uid not in current]
-                    for uid in removed:  # told while still listed, so the removed user hears it too
-                        events.participant(call, EVENT_CALL_LEAVED, uid)
-                    self.calls.remove_participants(call_id, removed)
-                    for uid in added:
-                        self.calls.add_participant(call_id, uid)
-                    call.participants = [p for p in call.participants if p.user_id not in removed]
-                    call.participants += [StoredParticipant(uid) for uid in added]
-                    if added and call.state == CallState.STARTED:
-                        events.call_state(call, CallState.STARTED, to=added)
-            call.last_date = utcnow()
-            self.calls.update(call_id, title=call.title, last_date=call.last_date)
-        self._publish(events)
-        return self._call_info(call)
+            call = self._locked(call_id)
+            if new_ids is not None and call.is_group:
+                owner = self._owner_or_none_of(call.owner_id, call.owner_type)
+                outsiders = [uid for uid in new_ids if not (owner and owner.is_member(uid))]
+                if outsiders:
+                    raise InvalidCallArgument(f"{outsiders} are not members of {call.owner_type} "
+                                              f"'{call.owner_id}'", field="participants")
+            now = utcnow()
+            changed = call.replace(title=title.strip(), last_date=now) if title is not None else call
+            outcome = (lifecycle.invite(changed, new_ids, now) if new_ids is not None
+                       else lifecycle.Outcome(changed.replace(last_date=now)))
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call)
 
     @metered
-    def delete_call(self, call_id: str) -> CallInfo:
-        """Remove a call (a 1:1 call declined by either side); its participants are told it stopped."""
-        events = _Events()
+    def delete_call(self, call_id: str, user_id: str | None = None) -> CallInfo:
+        """Remove a call (a 1:1 call declined or cancelled); its participants are told it stopped, with the reason
+        read from who asked (``user_id``): a callee who never answered declined it, a lone caller cancelled it."""
         with self.database.write():
-            call = self._locked_call(call_id)
-            self.calls.delete(call_id)
-            if call.state != CallState.STOPPED:
-                call.state = CallState.STOPPED
-                events.call_state(call, CallState.STOPPED)
-        self._publish(events)
-        return self._call_info(call)
+            call = self._locked(call_id)
+            reason = lifecycle.stop_reason(call, user_id) if user_id else EndReason.ENDED
+            outcome = lifecycle.stop(call, utcnow(), remove=True, reason=reason, by=user_id or "")
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(lifecycle_stopped(call))
 
     @metered
     def join_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
-        """Join from one client (browser tab); joining a stopped call starts it again."""
-        return self._enter(call_id, user_id, client_id)
+        """Join from one client (browser tab); joining a stopped call starts it again (see the lifecycle)."""
+        return self._enter(call_id, user_id, client_id, lifecycle.join)
 
     @metered
     def start_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
-        """Start a stopped call again (everyone not in it gets an incoming call); the starter joins it."""
-        return self._enter(call_id, user_id, client_id)
+        """Start a stopped call again (everyone else is rung); the starter joins it. On a running call: a join."""
+        return self._enter(call_id, user_id, client_id, lifecycle.start)
 
-    def _enter(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
+    def _enter(self, call_id: str, user_id: str, client_id: str, action) -> CallInfo:
         _check_client_id(client_id)
         self.get_user_info(user_id)
-        events = _Events()
         with self.database.write():
-            call = self._locked_call(call_id)
-            part = call.participant(user_id)
-            if part is None:
-                owner = self._owner_or_none(call) if call.owner_type != OwnerType.USER else None
-                if owner is None or not owner.is_member(user_id):
-                    raise AccessDenied(f"user '{user_id}' is not a participant of call '{call_id}'")
-                self.calls.add_participant(call_id, user_id)
-                part = StoredParticipant(user_id)
-                call.participants.append(part)
-            now = utcnow()
-            if call.state != CallState.STARTED:
-                call.state = CallState.STARTED
-                events.call_state(call, CallState.STARTED)
-            was_joined = part.state == ParticipantState.JOINED
-            self.calls.add_client(call_id, user_id, client_id)
-            part.state, part.client_id = ParticipantState.JOINED, client_id
-            self.calls.set_participant(call_id, user_id, part.state, client_id)
-            call.last_date = now
-            self.calls.set_state(call_id, call.state, now)
-            if call.owner_type != OwnerType.USER:
-                self.calls.touch_group_calls(call_id, [user_id], now)
-            if not was_joined:
-                events.participant(call, EVENT_CALL_JOINED, user_id)
-        self._publish(events)
-        return self._call_info(call)
+            call = self._locked(call_id)
+            holder = self.calls.client_held_by_other(client_id, user_id)
+            if holder is not None:
+                raise InvalidCallArgument(f"client id '{client_id}' belongs to another user's tab",
+                                          field="clientId")
+            provider = self._providers.get(call.provider_type)
+            outcome = action(call, user_id, client_id, utcnow(), is_member=self._is_owner_member(call, user_id),
+                             max_participants=provider.get_max_participants() if provider else None)
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call)
 
     @metered
     def leave_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo | None:
-        """Leave from one client. The user leaves when their last client does; then a group call with nobody in it
-        stops, and a 1:1 call with at most one person still in it stops and is deleted (None is returned then, as
-        for an unknown call: leaving a call that is gone is not an error)."""
-        self.get_user_info(user_id)
-        events = _Events()
-        deleted = False
-        with self.database.write():
-            call = self.calls.get(call_id, for_update=True)
-            if call is None:
-                return None
-            part = call.participant(user_id)
-            if part is None or call.state != CallState.STARTED:
-                return self._call_info(call)
-            self.calls.remove_client(call_id, user_id, client_id)
-            remaining = self.calls.clients(call_id, user_id)
-            now = utcnow()
-            if remaining:
-                if part.client_id == client_id:  # still in through another tab
-                    part.client_id = remaining[0]
-                    self.calls.set_participant(call_id, user_id, part.state, part.client_id)
-                return self._call_info(call)
-            was_joined = part.state == ParticipantState.JOINED
-            part.state, part.client_id = ParticipantState.LEAVED, None
-            self.calls.set_participant(call_id, user_id, part.state, None)
-            if was_joined:
-                events.participant(call, EVENT_CALL_LEAVED, user_id)
-            call.last_date = now
-            joined = sum(p.state == ParticipantState.JOINED for p in call.participants)
-            # A 1:1 call makes no sense with one person left in it (the original stops and deletes it then, so the
-            # other side sees "stopped" at once); a group call goes on until the last participant leaves.
-            if joined == 0 or (call.owner_type == OwnerType.USER and joined <= 1):
-                call.state = CallState.STOPPED
-                events.call_state(call, CallState.STOPPED)
-                if call.owner_type == OwnerType.USER:
-                    self.calls.delete(call_id)
-                    deleted = True
-                else:
-                    self.calls.set_state(call_id, call.state, now)
-            else:
-                self.calls.touch(call_id, now)
-        self._publish(events)
-        return None if deleted else self._call_info(call)
+        """Leave from one client (see the lifecycle for when the call stops, or is deleted: None is returned then,
+        as for an unknown call, since leaving a call that is gone is not an error)."""
+        return self._leave(call_id, user_id, client_id, lifecycle.leave)
 
     @metered
-    def stop_call(self, call_id: str, remove: bool = False) -> CallInfo:
-        """Stop a call for everyone (all clients leave); ``remove`` also deletes it (1:1 calls)."""
-        events = _Events()
+    def expire_client(self, call_id: str, user_id: str, client_id: str) -> CallInfo | None:
+        """A tab that vanished (grace period over, or its server process died) leaves the call as if it hung up."""
+        return self._leave(call_id, user_id, client_id, lifecycle.expire)
+
+    def _leave(self, call_id: str, user_id: str, client_id: str, action) -> CallInfo | None:
+        self.get_user_info(user_id)
         with self.database.write():
-            call = self._locked_call(call_id)
-            was_started = call.state != CallState.STOPPED
-            for part in call.participants:
-                if part.state == ParticipantState.JOINED:
-                    part.state, part.client_id = ParticipantState.LEAVED, None
-            call.state, call.last_date = CallState.STOPPED, utcnow()
-            if remove:
-                self.calls.delete(call_id)
-            else:
-                self.calls.leave_all(call_id, ParticipantState.LEAVED)
-                self.calls.set_state(call_id, call.state, call.last_date)
-            if was_started:
-                events.call_state(call, CallState.STOPPED)
-        self._publish(events)
-        return self._call_info(call)
+            try:
+                call = self._locked(call_id)
+                outcome = action(call, user_id, client_id, utcnow())
+            except CallNotFound:  # gone, or not theirs: both answer as "nothing to leave", so ids cannot be probed
+                return None
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return None if outcome.deleted else self._info(outcome.call)
+
+    @metered
+    def decline_call(self, call_id: str, user_id: str) -> CallInfo | None:
+        """An invited participant refuses: a 1:1 call ends (None: it is deleted); in a group call they stop
+        ringing, on every tab."""
+        self.get_user_info(user_id)
+        with self.database.write():
+            call = self._locked(call_id)
+            outcome = lifecycle.decline(call, user_id, utcnow())
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return None if outcome.deleted else self._info(outcome.call)
+
+    @metered
+    def stop_call(self, call_id: str, remove: bool = False, user_id: str | None = None) -> CallInfo:
+        """Stop a call for everyone (all clients leave); ``remove`` also deletes it (1:1 calls)."""
+        with self.database.write():
+            call = self._locked(call_id)
+            reason = lifecycle.stop_reason(call, user_id) if user_id else EndReason.ENDED
+            outcome = lifecycle.stop(call, utcnow(), remove=remove, reason=reason, by=user_id or "")
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call if outcome.call is not None else lifecycle_stopped(call))
 
     def update_user_call_state(self, call_id: str, user_id: str, client_id: str, state: str) -> CallInfo | None:
-        """The remote ``update`` command: ``joined``/``leaved`` by this user's client, ``started``/``stopped`` for
-        the call (stopping a 1:1 call removes it)."""
+        """The remote ``update`` command: ``joined``/``leaved``/``declined`` by this user's client,
+        ``started``/``stopped`` for the call (stopping a 1:1 call removes it). Only a party may stop a call; to
+        anyone else it does not exist."""
         if state == ParticipantState.JOINED:
             return self.join_call(call_id, user_id, client_id)
         if state == ParticipantState.LEAVED:
             return self.leave_call(call_id, user_id, client_id)
+        if state == DECLINED:
+            return self.decline_call(call_id, user_id)
         if state == CallState.STARTED:
             return self.start_call(call_id, user_id, client_id)
         if state == CallState.STOPPED:
             if not self.can_access_call(user_id, call_id):
-                self.get_call(call_id)  # not found beats access denied
-                raise AccessDenied(f"user '{user_id}' may not stop call '{call_id}'")
+                raise CallNotFound(f"call '{call_id}' not found")
             call = self.get_call(call_id)
-            return self.stop_call(call_id, remove=call.owner_type == OwnerType.USER)
-        raise InvalidCallArgument(f"unknown call state '{state}': expected joined, leaved, started or stopped",
-                                  field="state")
+            return self.stop_call(call_id, remove=call.owner_type == OwnerType.USER, user_id=user_id)
+        raise InvalidCallArgument(f"unknown call state '{state}': expected joined, leaved, declined, started or "
+                                  f"stopped", field="state")
 
-    def _locked_call(self, call_id: str) -> StoredCall:
-        call = self.calls.get(call_id, for_update=True)
-        if call is None:
+    # ---- calls: persistence ----
+
+    def _locked(self, call_id: str) -> Call:
+        """The call, its row locked for this transaction, as the lifecycle's value."""
+        stored = self.calls.get(call_id, for_update=True)
+        if stored is None:
             raise CallNotFound(f"call '{call_id}' not found")
-        return call
+        clients = self.calls.clients_by_user(call_id)
+        return Call(stored.id, stored.provider_type, stored.owner_id, stored.owner_type, stored.title,
+                    CallState(stored.state), _utc(stored.created), _utc(stored.last_date),
+                    tuple(Participant(p.user_id, ParticipantState(p.state) if p.state else None, p.client_id,
+                                      frozenset(clients.get(p.user_id, ()))) for p in stored.participants))
+
+    def _persist(self, before: Call | None, outcome: lifecycle.Outcome) -> None:
+        """Write what the outcome changed, and nothing else."""
+        after = outcome.call
+        if after is None:
+            if before is not None:
+                self.calls.delete(before.id)
+            return
+        if before is None:
+            self.calls.create(StoredCall(after.id, after.provider_type, after.owner_id, after.owner_type,
+                                         after.title, after.state, after.created, after.last_date,
+                                         [StoredParticipant(p.user_id, p.state, p.client_id)
+                                          for p in after.participants]))
+            for part in after.participants:
+                for client_id in part.clients:
+                    self.calls.add_client(after.id, part.user_id, client_id)
+        else:
+            if (after.state, after.title, after.last_date) != (before.state, before.title, before.last_date):
+                self.calls.set_call(after.id, after.state, after.title, after.last_date)
+            kept = set(after.participant_ids())
+            self.calls.remove_participants(after.id, [uid for uid in before.participant_ids() if uid not in kept])
+            for part in after.participants:
+                old = before.participant(part.user_id)
+                if old is None:
+                    self.calls.add_participant(after.id, part.user_id, part.state, part.client_id)
+                elif (old.state, old.client_id) != (part.state, part.client_id):
+                    self.calls.set_participant(after.id, part.user_id, part.state, part.client_id)
+                old_clients = old.clients if old is not None else frozenset()
+                for client_id in part.clients - old_clients:
+                    self.calls.add_client(after.id, part.user_id, client_id)
+                for client_id in old_clients - part.clients:
+                    self.calls.remove_client(after.id, part.user_id, client_id)
+        if after.is_group and outcome.active_users:
+            self.calls.touch_group_calls(after.id, list(outcome.active_users), after.last_date)
+
+    def _info(self, call: Call) -> CallInfo:
+        owner = self._owner_or_none_of(call.owner_id, call.owner_type)
+        owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
+        participants = [ParticipantInfo(self.identities.get_user(p.user_id) or UserInfo(p.user_id, p.user_id, ""),
+                                        p.state, p.client_id) for p in call.participants]
+        return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
+                        call.created, call.last_date)
+
+    def _is_owner_member(self, call: Call, user_id: str) -> bool:
+        if not call.is_group:
+            return False
+        owner = self._owner_or_none_of(call.owner_id, call.owner_type)
+        return bool(owner and owner.is_member(user_id))
+
+    def _owner_or_none_of(self, owner_id: str, owner_type: str) -> UserInfo | SpaceInfo | RoomInfo | None:
+        try:
+            return self._owner(owner_id, owner_type)
+        except IdentityNotFound:
+            return None
 
     # ---- listeners and events ----
 
@@ -502,31 +506,39 @@ class WebConferencingService(Startable):
             else:
                 self._listeners.pop(listener.user_id, None)
 
-    def _publish(self, events: _Events) -> None:
-        for recipients, data in events.items:
-            for user_id in recipients:
+    def _publish(self, outcome: lifecycle.Outcome) -> None:
+        """After the commit: each event to each recipient's user channel, and to their in-process listeners. A
+        broker failure is the broker's to report; the change is committed and stays so."""
+        for event in outcome.events:
+            wire = event.to_wire()
+            for user_id in event.recipients:
                 try:
-                    self.broker.publish(user_channel(user_id), data)
+                    self.broker.publish(user_channel(user_id), wire)
                 except Exception:
-                    log.exception("Cannot publish %s of call %s to %s", data["eventType"], data["callId"], user_id)
+                    log.exception("Cannot publish %s of call %s to %s", event.event_type, event.call_id, user_id)
                 for listener in self._listeners.get(user_id, ()):
-                    _notify(listener, data)
+                    _notify(listener, event)
 
 
-def _notify(listener: UserCallListener, data: dict) -> None:
-    owner = data["owner"]
+def lifecycle_stopped(call: Call) -> Call:
+    """How a deleted call is last shown: stopped, everyone out."""
+    return call.replace(state=CallState.STOPPED, participants=tuple(
+        p.replace(state=ParticipantState.LEAVED, client_id=None, clients=frozenset()) if p.joined else p
+        for p in call.participants))
+
+
+def _notify(listener: UserCallListener, event: Event) -> None:
     try:
-        if data["eventType"] == EVENT_CALL_STATE:
-            listener.on_call_state(data["callId"], data["providerType"], data["callState"], owner["id"],
-                                   owner["type"])
-        elif data["eventType"] == EVENT_CALL_JOINED:
-            listener.on_participant_joined(data["callId"], data["providerType"], owner["id"], owner["type"],
-                                           data["part"]["id"])
-        else:
-            listener.on_participant_leaved(data["callId"], data["providerType"], owner["id"], owner["type"],
-                                           data["part"]["id"])
+        if isinstance(event, CallStateChanged):
+            listener.on_call_state(event.call_id, event.provider_type, event.state, event.owner_id, event.owner_type)
+        elif isinstance(event, ParticipantJoined):
+            listener.on_participant_joined(event.call_id, event.provider_type, event.owner_id, event.owner_type,
+                                           event.part_id)
+        elif isinstance(event, ParticipantLeft):
+            listener.on_participant_leaved(event.call_id, event.provider_type, event.owner_id, event.owner_type,
+                                           event.part_id)
     except Exception:
-        log.exception("User call listener %r failed on %s", listener, data["eventType"])
+        log.exception("User call listener %r failed on %s", listener, event.event_type)
 
 
 def _utc(value: dt.datetime | str | None) -> dt.datetime | None:

@@ -203,9 +203,12 @@ def test_stopping_a_peer_call_over_rest_removes_it(login):
 def test_a_call_is_hidden_from_non_parties(login):
     assert login("bob").post("/call/p/bob-carol", json={**NEW_PEER_CALL, "participants": ["bob", "carol"]}).ok
 
-    response = login("mary").get("/call/p/bob-carol")
+    hidden = login("mary").get("/call/p/bob-carol")
+    unknown = login("mary").get("/call/p/bob-nobody")
 
-    assert response.status_code == 403
+    assert (hidden.status_code, hidden.json()["code"]) == (unknown.status_code, unknown.json()["code"]) == \
+        (404, "NOT_FOUND_ERROR")
+    assert hidden.json()["message"] == unknown.json()["message"].replace("bob-nobody", "bob-carol")
 
 
 def test_nobody_places_a_call_for_someone_else(login):

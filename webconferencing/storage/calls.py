@@ -60,6 +60,8 @@ _SQL = {
                      "ON CONFLICT DO NOTHING",
     "delete_client": "DELETE FROM wc_participant_client WHERE call_id = ? AND user_id = ? AND client_id = ?",
     "select_clients": "SELECT client_id FROM wc_participant_client WHERE call_id = ? AND user_id = ?",
+    "select_call_clients": "SELECT user_id, client_id FROM wc_participant_client WHERE call_id = ?",
+    "select_client_owner": "SELECT user_id FROM wc_participant_client WHERE client_id = ? AND user_id <> ?",
     "touch_group_call": "INSERT INTO wc_user_group_call (user_id, call_id, last_date) VALUES (?, ?, ?) "
                         "ON CONFLICT (user_id, call_id) DO UPDATE SET last_date = excluded.last_date",
     "delete_call_clients": "DELETE FROM wc_participant_client WHERE call_id = ?",
@@ -185,6 +187,21 @@ class CallDAO:
 
     def clients(self, call_id: str, user_id: str) -> list[str]:
         return [cid for (cid,) in _run("select_clients", call_id, user_id).fetchall()]
+
+    def clients_by_user(self, call_id: str) -> dict[str, set[str]]:
+        """The tabs joined to a call, per user."""
+        clients: dict[str, set[str]] = {}
+        for user_id, client_id in _run("select_call_clients", call_id).fetchall():
+            clients.setdefault(user_id, set()).add(client_id)
+        return clients
+
+    def client_held_by_other(self, client_id: str, user_id: str) -> str | None:
+        """The user, other than ``user_id``, whose joined tab uses ``client_id`` (a client id is one tab's)."""
+        row = _run("select_client_owner", client_id, user_id).fetchone()
+        return row[0] if row else None
+
+    def set_call(self, call_id: str, state: str, title: str, last_date: dt.datetime) -> None:
+        CallRecord.update(state=state, title=title, last_date=last_date).where(CallRecord.id == call_id).execute()
 
     def touch_group_calls(self, call_id: str, user_ids: list[str], when: dt.datetime) -> None:
         stamp = _DATE_IN(when)

@@ -1,0 +1,350 @@
+"""The rules of calls, in one place: what each action does to a call and its participants, and who is told.
+
+Every function here is pure: it takes a :class:`~.model.Call` (as locked and read by the service) and an action's
+arguments, and returns an :class:`Outcome` (the new call, or ``None`` when the call is gone, plus the events to
+publish), or raises an error naming the current state. The service only locks, applies, persists and publishes.
+
+The rules, as a newcomer asks them:
+
+* **create**: a call starts ``started`` with every participant invited (ringing); all are told ``call_state:
+  started``.
+* **join** (a tab answers): the participant becomes ``joined``; everyone hears ``call_joined`` (not for a second tab
+  of someone already in). A member of the owning space or room who was not invited is added. Anyone else is told the
+  call does not exist. Joining a ``stopped`` call starts it again: the others are invited afresh and rung.
+  A provider's participant limit counts joined participants.
+* **start**: the same as joining, asked as "start this call"; on a running call it simply joins.
+* **leave** (a tab hangs up) and **expire** (a tab vanished and did not come back within the grace period, or its
+  server died): the user leaves when their last tab does; everyone hears ``call_leaved``. A group call with nobody
+  joined stops (``ended``). A 1:1 call with at most one person still in stops **and is deleted**: ``hung_up`` when
+  it was answered, ``cancelled`` when the caller gives up before an answer, ``declined`` when the callee refuses.
+  Leaving a stopped call changes nothing.
+* **decline** (an invited participant refuses): a 1:1 call stops and is deleted (``declined``); in a group call only
+  the decliner stops ringing (on every tab): they are told ``call_state: stopped`` with reason ``declined``.
+* **stop**: everyone leaves, the call is ``stopped`` (``ended`` unless told another reason); ``remove`` deletes it.
+* **invite**: a group call's invitees change; newcomers to a running call are rung, the removed are told they left.
+
+The transition tables below are the contract; each function checks its result against them, so a rule change that
+forgets the table fails loudly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Iterable
+
+from ..errors import CallFull, CallNotFound, CallStateError, InvalidCallArgument
+from ..info import CallState, ParticipantState
+from .events import CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft
+from .model import Call, Participant
+
+log = logging.getLogger("webconferencing.calls")
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    JOIN = "join"
+    START = "start"
+    LEAVE = "leave"
+    EXPIRE = "expire"
+    DECLINE = "decline"
+    STOP = "stop"
+    INVITE = "invite"
+
+
+# The call's side of the lifecycle. NEW is "no such call yet", DELETED "the call is gone".
+NEW = "new"
+DELETED = "deleted"
+STARTED = CallState.STARTED.value
+STOPPED = CallState.STOPPED.value
+
+CALL_TRANSITIONS: dict[tuple[str, Action], frozenset[str]] = {
+    (NEW, Action.CREATE): frozenset({STARTED}),
+    (STARTED, Action.JOIN): frozenset({STARTED}),
+    (STOPPED, Action.JOIN): frozenset({STARTED}),
+    (STARTED, Action.START): frozenset({STARTED}),
+    (STOPPED, Action.START): frozenset({STARTED}),
+    (STARTED, Action.LEAVE): frozenset({STARTED, STOPPED, DELETED}),
+    (STOPPED, Action.LEAVE): frozenset({STOPPED}),
+    (STARTED, Action.EXPIRE): frozenset({STARTED, STOPPED, DELETED}),
+    (STOPPED, Action.EXPIRE): frozenset({STOPPED}),
+    (STARTED, Action.DECLINE): frozenset({STARTED, DELETED}),
+    (STARTED, Action.STOP): frozenset({STOPPED, DELETED}),
+    (STOPPED, Action.STOP): frozenset({STOPPED, DELETED}),
+    (STARTED, Action.INVITE): frozenset({STARTED}),
+    (STOPPED, Action.INVITE): frozenset({STOPPED}),
+}
+
+# The participant's side. INVITED is the original's "no state" (null on the wire): rung, not answered.
+INVITED = "invited"
+JOINED = ParticipantState.JOINED.value
+LEAVED = ParticipantState.LEAVED.value
+
+PARTICIPANT_TRANSITIONS: dict[tuple[str, Action], frozenset[str]] = {
+    (INVITED, Action.JOIN): frozenset({JOINED}),
+    (LEAVED, Action.JOIN): frozenset({JOINED}),
+    (JOINED, Action.JOIN): frozenset({JOINED}),           # another tab of someone already in
+    (INVITED, Action.LEAVE): frozenset({LEAVED}),         # the callee will not come
+    (LEAVED, Action.LEAVE): frozenset({LEAVED}),
+    (JOINED, Action.LEAVE): frozenset({JOINED, LEAVED}),  # still in through another tab, or out
+    (INVITED, Action.EXPIRE): frozenset({LEAVED}),
+    (LEAVED, Action.EXPIRE): frozenset({LEAVED}),
+    (JOINED, Action.EXPIRE): frozenset({JOINED, LEAVED}),
+    (INVITED, Action.DECLINE): frozenset({LEAVED}),
+    (LEAVED, Action.DECLINE): frozenset({LEAVED}),        # declined on another tab already
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one action: the call after it (``None`` once deleted) and what its parties must be told.
+    ``active_users`` used the call just now (a group call moves to the top of their history)."""
+
+    call: Call | None
+    events: tuple[Event, ...] = ()
+    active_users: tuple[str, ...] = ()
+
+    @property
+    def deleted(self) -> bool:
+        return self.call is None
+
+
+def call_state(call: Call | None) -> str:
+    return DELETED if call is None else str(call.state)
+
+
+def participant_state(part: Participant | None) -> str:
+    return INVITED if part is None or part.state is None else str(part.state)
+
+
+def _allowed(call: Call | None, action: Action) -> frozenset[str]:
+    state = NEW if call is None else str(call.state)
+    targets = CALL_TRANSITIONS.get((state, action))
+    if targets is None:
+        call_id = call.id if call is not None else "?"
+        raise CallStateError(f"cannot {action} call '{call_id}': it is {state}", state=state, action=str(action))
+    return targets
+
+
+def _participant_allowed(call: Call, part: Participant, action: Action) -> frozenset[str]:
+    state = participant_state(part)
+    targets = PARTICIPANT_TRANSITIONS.get((state, action))
+    if targets is None:
+        raise CallStateError(f"{part.user_id} cannot {action} call '{call.id}': they are {state}",
+                             state=state, action=str(action))
+    return targets
+
+
+def _finish(before: Call | None, after: Call | None, action: Action, detail: str, targets: frozenset[str],
+            events: Iterable[Event] = (), active_users: Iterable[str] = ()) -> Outcome:
+    """Check the result against the table and log each transition: ``g/x: stopped -> started (join mary/tab1)``."""
+    old, new = (NEW if before is None else str(before.state)), call_state(after)
+    if new not in targets:  # a rule that disagrees with the table is a bug, never a silent state
+        raise AssertionError(f"{action} took call {(before or after).id} from {old} to {new}, "
+                             f"the table allows {sorted(targets)}")
+    call_id = (after or before).id
+    if old != new:
+        log.info("%s: %s -> %s (%s %s)", call_id, old, new, action, detail)
+    if before is not None:
+        parts_after = {p.user_id: p for p in after.participants} if after is not None else {}
+        for part in before.participants:
+            moved = parts_after.get(part.user_id)
+            if moved is not None and participant_state(moved) != participant_state(part):
+                log.info("%s %s: %s -> %s (%s %s)", call_id, part.user_id, participant_state(part),
+                         participant_state(moved), action, detail)
+    return Outcome(after, tuple(events), tuple(dict.fromkeys(active_users)))
+
+
+def _event_base(call: Call, recipients: Iterable[str]) -> dict:
+    return {"call_id": call.id, "provider_type": call.provider_type, "owner_id": call.owner_id,
+            "owner_type": call.owner_type, "recipients": tuple(recipients)}
+
+
+def _state_event(call: Call, state: str, reason: EndReason | None = None,
+                 to: Iterable[str] | None = None) -> CallStateChanged:
+    return CallStateChanged(**_event_base(call, call.participant_ids() if to is None else to), state=state,
+                            reason=reason)
+
+
+def _joined_event(call: Call, user_id: str) -> ParticipantJoined:
+    return ParticipantJoined(**_event_base(call, call.participant_ids()), part_id=user_id)
+
+
+def _left_event(call: Call, user_id: str, reason: EndReason | None = None) -> ParticipantLeft:
+    return ParticipantLeft(**_event_base(call, call.participant_ids()), part_id=user_id, reason=reason)
+
+
+def _hidden(call_id: str) -> CallNotFound:
+    """What a non-party hears: exactly what an unknown call answers, so ids cannot be probed."""
+    return CallNotFound(f"call '{call_id}' not found")
+
+
+# ---- actions --------------------------------------------------------------------------------------------------
+
+
+def create(call_id: str, provider_type: str, owner_id: str, owner_type: str, title: str,
+           participants: Iterable[str], now: dt.datetime) -> Outcome:
+    """A new call, started, everyone invited and rung."""
+    targets = _allowed(None, Action.CREATE)
+    ids = tuple(dict.fromkeys(participants))
+    call = Call(call_id, provider_type, owner_id, owner_type, title, CallState.STARTED, now, now,
+                tuple(Participant(uid) for uid in ids))
+    active = ids if call.is_group else ()
+    return _finish(None, call, Action.CREATE, "by " + (ids[0] if ids else "?"), targets,
+                   [_state_event(call, STARTED)], active)
+
+
+def join(call: Call, user_id: str, client_id: str, now: dt.datetime, *, is_member: bool = False,
+         max_participants: int | None = None, action: Action = Action.JOIN) -> Outcome:
+    """A tab of ``user_id`` enters the call (``is_member``: the user belongs to the owning space or room)."""
+    targets = _allowed(call, action)
+    part = call.participant(user_id)
+    if part is None:
+        if not (call.is_group and is_member):
+            raise _hidden(call.id)
+        part = Participant(user_id)
+    _participant_allowed(call, part, Action.JOIN)
+    if not part.joined and max_participants is not None and call.joined_count() >= max_participants:
+        raise CallFull(f"call '{call.id}' already has {call.joined_count()} participants, the most its provider "
+                       f"allows ({max_participants})")
+    events: list[Event] = []
+    after = call
+    if call.state != CallState.STARTED:  # starting again: everyone else is invited afresh and rung
+        after = after.replace(state=CallState.STARTED, participants=tuple(
+            p.replace(state=None, client_id=None, clients=frozenset()) for p in after.participants))
+        part = after.participant(user_id) or part
+    after = after.with_participant(part.replace(state=ParticipantState.JOINED, client_id=client_id,
+                                                clients=part.clients | {client_id}))
+    after = after.replace(last_date=now)
+    if call.state != CallState.STARTED:
+        events.append(_state_event(after, STARTED))
+    if not part.joined:
+        events.append(_joined_event(after, user_id))
+    return _finish(call, after, action, f"{user_id}/{client_id}", targets, events,
+                   [user_id] if call.is_group else ())
+
+
+def start(call: Call, user_id: str, client_id: str, now: dt.datetime, *, is_member: bool = False,
+          max_participants: int | None = None) -> Outcome:
+    """Start a stopped call again, the starter joining it; on a running call this is a join."""
+    return join(call, user_id, client_id, now, is_member=is_member, max_participants=max_participants,
+                action=Action.START)
+
+
+def leave(call: Call, user_id: str, client_id: str, now: dt.datetime, *, action: Action = Action.LEAVE) -> Outcome:
+    """A tab of ``user_id`` leaves; see the module's rules for when the call stops or is deleted."""
+    targets = _allowed(call, action)
+    part = call.participant(user_id)
+    if part is None:
+        raise _hidden(call.id)
+    part_targets = _participant_allowed(call, part, action)
+    if call.state != CallState.STARTED:
+        return _finish(call, call, action, f"{user_id}/{client_id}", targets)
+    remaining = part.clients - {client_id}
+    if part.joined and remaining:  # still in through another tab
+        shown = part.client_id if part.client_id in remaining else sorted(remaining)[0]
+        after = call.with_participant(part.replace(client_id=shown, clients=remaining))
+        return _finish(call, after, action, f"{user_id}/{client_id}", targets)
+    if LEAVED not in part_targets:
+        raise AssertionError(f"{action} cannot take {user_id} out of call {call.id}")
+    after = call.with_participant(part.replace(state=ParticipantState.LEAVED, client_id=None,
+                                               clients=frozenset())).replace(last_date=now)
+    events: list[Event] = []
+    if part.joined:
+        events.append(_left_event(after, user_id))
+    still_in = [p for p in after.participants if p.joined]
+    if not call.is_group and len(still_in) <= 1:
+        reason = _peer_end_reason(call, part)
+        stopped = _everyone_out(after)
+        events.append(_state_event(stopped, STOPPED, reason))
+        return _finish(call, None, action, f"{user_id}/{client_id}", targets, events)
+    if call.is_group and not still_in:
+        stopped = _everyone_out(after)
+        events.append(_state_event(stopped, STOPPED, EndReason.ENDED))
+        return _finish(call, stopped, action, f"{user_id}/{client_id}", targets, events)
+    return _finish(call, after, action, f"{user_id}/{client_id}", targets, events)
+
+
+def expire(call: Call, user_id: str, client_id: str, now: dt.datetime) -> Outcome:
+    """A tab vanished (its grace period ran out, or the process holding it died): it leaves as if it hung up."""
+    return leave(call, user_id, client_id, now, action=Action.EXPIRE)
+
+
+def decline(call: Call, user_id: str, now: dt.datetime) -> Outcome:
+    """An invited participant refuses the call."""
+    targets = _allowed(call, Action.DECLINE)
+    part = call.participant(user_id)
+    if part is None:
+        raise _hidden(call.id)
+    _participant_allowed(call, part, Action.DECLINE)
+    if part.state == ParticipantState.LEAVED:
+        return _finish(call, call, Action.DECLINE, user_id, targets)
+    after = call.with_participant(part.replace(state=ParticipantState.LEAVED, client_id=None,
+                                               clients=frozenset())).replace(last_date=now)
+    if not call.is_group:
+        stopped = _everyone_out(after)
+        return _finish(call, None, Action.DECLINE, user_id, targets,
+                       [_state_event(stopped, STOPPED, EndReason.DECLINED)])
+    return _finish(call, after, Action.DECLINE, user_id, targets,
+                   [_state_event(after, STOPPED, EndReason.DECLINED, to=[user_id])])
+
+
+def stop(call: Call, now: dt.datetime, *, remove: bool = False, reason: EndReason = EndReason.ENDED,
+         by: str = "") -> Outcome:
+    """Stop the call for everyone; ``remove`` also deletes it (1:1 calls)."""
+    targets = _allowed(call, Action.STOP)
+    after = _everyone_out(call).replace(last_date=now)
+    events = [_state_event(after, STOPPED, reason)] if call.state != CallState.STOPPED else []
+    return _finish(call, None if remove else after, Action.STOP, by or str(reason), targets, events)
+
+
+def stop_reason(call: Call, user_id: str) -> EndReason:
+    """Why a call ends when ``user_id`` asks to stop (or delete) it: a callee who never answered declines it, a
+    caller alone in an unanswered call cancels it; otherwise it ended."""
+    part = call.participant(user_id)
+    if part is None or call.state != CallState.STARTED:
+        return EndReason.ENDED
+    others_joined = any(p.joined for p in call.participants if p.user_id != user_id)
+    if not part.joined and others_joined and not call.is_group:
+        return EndReason.DECLINED
+    if part.joined and not others_joined:
+        return EndReason.CANCELLED
+    return EndReason.ENDED
+
+
+def invite(call: Call, participants: Iterable[str], now: dt.datetime) -> Outcome:
+    """Replace the invitees of a group call; newcomers to a running call are rung, the removed told they left."""
+    targets = _allowed(call, Action.INVITE)
+    new_ids = tuple(dict.fromkeys(participants))
+    if not call.is_group:
+        if sorted(new_ids) != sorted(call.participant_ids()):
+            raise InvalidCallArgument("the participants of a 1:1 call cannot change", field="participants")
+        return _finish(call, call.replace(last_date=now), Action.INVITE, "same", targets)
+    removed = [p.user_id for p in call.participants if p.user_id not in new_ids]
+    added = [uid for uid in new_ids if call.participant(uid) is None]
+    events: list[Event] = [_left_event(call, uid) for uid in removed]  # told while listed: the removed hear it
+    kept = tuple(p for p in call.participants if p.user_id not in removed)
+    after = call.replace(participants=kept + tuple(Participant(uid) for uid in added), last_date=now)
+    if added and call.state == CallState.STARTED:
+        events.append(_state_event(after, STARTED, to=added))
+    return _finish(call, after, Action.INVITE, f"+{added} -{removed}", targets, events)
+
+
+# ---- helpers --------------------------------------------------------------------------------------------------
+
+
+def _everyone_out(call: Call) -> Call:
+    return call.replace(state=CallState.STOPPED, participants=tuple(
+        p.replace(state=ParticipantState.LEAVED, client_id=None, clients=frozenset()) if p.joined else
+        p.replace(client_id=None, clients=frozenset()) for p in call.participants))
+
+
+def _peer_end_reason(call: Call, leaving: Participant) -> EndReason:
+    """A 1:1 call ends as soon as one side leaves: why, from the leaver's state before leaving."""
+    other = next((p for p in call.participants if p.user_id != leaving.user_id), None)
+    if not leaving.joined:
+        return EndReason.DECLINED          # the callee would not come
+    if other is not None and other.joined:
+        return EndReason.HUNG_UP           # an answered call, hung up
+    return EndReason.CANCELLED             # the caller gave up before an answer
