@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from webconferencing.errors import AccessDenied, WebConferencingError
 
@@ -114,19 +115,32 @@ def error_response(exc: BaseException) -> Any:
     return response
 
 
+def error_page(exc: BaseException) -> Any:
+    """The HTML page of an error, for browsers. Its message often quotes the request (a call id from the URL), so
+    it is only ever rendered as escaped text by the template, never written into the page as markup."""
+    status, body = to_error(exc)
+    title = HTTP_STATUS_CODES.get(status, "Error")
+    response = make_response(render_template("error.html", status=status, title=title, message=body["message"]),
+                             status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="webconferencing"'
+    if isinstance(exc, HTTPException):  # e.g. the Allow header of a 405
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
-    """JSON errors for REST paths; pages keep Flask's HTML errors (a browser shows them)."""
+    """JSON errors for REST paths; pages get an HTML error page (a browser shows them). Redirects raised as
+    exceptions (Flask's trailing-slash ``RequestRedirect``) stay redirects."""
 
     def handle(exc: BaseException):
         if _wants_json():
             return error_response(exc)
-        if isinstance(exc, HTTPException):
+        if isinstance(exc, HTTPException) and (exc.code or 500) < 400:
             return exc
-        if isinstance(exc, WebConferencingError):
-            status, body = to_error(exc)
-            return body["message"], status
-        log.exception("Unexpected error serving %s", _where())
-        return "Internal server error", 500
+        return error_page(exc)
 
     app.register_error_handler(WebConferencingError, handle)
     app.register_error_handler(HTTPException, handle)
