@@ -54,6 +54,10 @@ class LocalSubscribers:
     def count(self, channel: str) -> int:
         return len(self._channels.get(channel, ()))
 
+    def channels(self) -> frozenset[str]:
+        """The channels with at least one subscriber now (what a shared broker must listen to for this process)."""
+        return frozenset(self._channels)
+
     def deliver(self, channel: str, data: dict, sender: dict | None) -> None:
         for sub in self._channels.get(channel, ()):
             try:

@@ -14,6 +14,7 @@ from peewee import Database
 
 from . import models
 from .locking import hold_until_commit
+from .presence import create_presence_tables
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def _index_participants_by_user(db: Database) -> None:
 MIGRATIONS: list[Migration] = [
     Migration(1, "calls, participants, clients, group-call index, provider settings, directory", _create_v1_tables),
     Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
+    Migration(4, "process leases and the clients each process holds", create_presence_tables),
 ]
 
 

@@ -23,7 +23,7 @@ from .auth import TokenIssuer, csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
 from .errors import register_error_handlers
-from .hub import ChannelHub
+from .hub import create_hub
 from .settings import ServerSettings
 from .throttle import LoginThrottle
 
@@ -56,7 +56,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         settings=settings,
         tokens=TokenIssuer(settings.secret, settings.token_seconds),
         commands=CallCommands(service),
-        hub=ChannelHub(service, broker, grace_seconds=settings.grace_seconds),
+        hub=create_hub(container, service, broker, settings.grace_seconds),
         login_throttle=LoginThrottle(settings.login_max_failures, settings.login_max_address_failures,
                                      settings.login_window_seconds),
         release_database=_component(container, Database).release,

@@ -1,39 +1,44 @@
-"""The channels hub: which browser tab (client) is connected, what it subscribed to, which calls it joined, and the
-grace timers that make a vanished tab leave its calls.
+"""The channels hub: which browser tabs (clients) this process serves, what they subscribed to, which calls they
+joined, and the grace period that makes a vanished tab leave its calls.
 
 Transport-free on purpose: a connection is anything with ``send(text)`` and ``close()``; the Flask websocket route
 (:mod:`.ws`) adapts a flask-sock socket to it. Channel traffic goes through the :class:`~webconferencing.broker.Broker`
 (in-process or Redis), never directly from one connection to another, so clients on different server processes see
 each other.
 
-Why per-client tracking with a grace period: in the original, calls stayed "joined" forever when a page died without
-saying goodbye (or the server stopped a call when its channel briefly lost all clients). Here a dropped tab keeps its
-call membership for ``grace_seconds``; a reconnect with the same ``clientId`` keeps it, otherwise the hub leaves every
-call that client joined, through the service, so all parties are told.
+A tab's life here is the explicit state of :mod:`.clients` (connected, in grace, gone, handed over, released), each
+transition logged once. Why a grace period: in the original, calls stayed "joined" forever when a page died without
+saying goodbye. Here a dropped tab keeps its calls for ``grace_seconds``; a reconnect with the same ``clientId``
+keeps them (and gets what it missed, see :mod:`.feeds`), otherwise the hub leaves every call that tab joined, through
+the service, so all parties are told. Which calls a tab joined is the database's word
+(:class:`~webconferencing.presence.ProcessPresence`), so a join made over REST or through another process counts.
 
 Why access is re-checked after subscribing: a call can be deleted, or a user removed from it, while their tab stays
 subscribed. The hub follows the user-channel events that can end access (a call stopping, the user leaving or being
 removed) and ends the subscriptions that lost it; every publish is checked as well.
 
-Which process owns a client: the one holding its websocket. A REST join naming a client that lives in another process,
-or a tab reconnecting to another process, is announced on an internal broker channel (:data:`CONTROL_CHANNEL`) so the
-owner (or former owner) hears of it.
+Which process holds a client: the one holding its websocket, recorded in the database. A tab reconnecting to another
+process is announced on an internal broker channel (:data:`CONTROL_CHANNEL`) so its former process hands it over at
+once; without the broker, that process still checks the database before leaving calls for a tab in grace.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from dataclasses import dataclass
+from typing import Any, Callable
 
-from webconferencing.broker import call_channel, user_channel
+from webconferencing.broker import Subscription, call_channel, user_channel
 from webconferencing.errors import CallNotFound
+from webconferencing.presence import PresenceSettings, ProcessPresence
+from webconferencing.storage import Database
 from webconferencing.service import EVENT_CALL_LEAVED, EVENT_CALL_STATE
 
+from .clients import ClientState, Connection, HubClient, close_quietly
 from .errors import ACCESS_ERROR, ChannelAccessDenied, ClientError
+from .feeds import ResumeSettings, UserFeed
 
 log = logging.getLogger("webconferencing.web.hub")
 
@@ -43,12 +48,16 @@ CONTROL_CHANNEL = "/webconferencing/hub/clients"
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _SEGMENT = re.compile(r"^[A-Za-z0-9_.@:+=~-]+(/[A-Za-z0-9_.@:+=~-]+)*$")
 
+JOINING_STATES = ("joined", "started")  # starting a stopped call joins the starter
+LEAVING_STATES = ("leaved",)
 
-class Connection(Protocol):
-    def send(self, text: str) -> None:
-        """Queue a frame for the client; must never block (broker callbacks fan out through it)."""
+# what a handshake tells the tab about the events it may have missed
+RESUME_NEW = "new"  # a new tab: nothing to resume
+RESUME_REPLAYED = "replayed"  # the events it missed follow the handshake answer, in order
+RESUME_REFRESH = "refresh"  # some are no longer known here: reload the state (get_calls_state)
 
-    def close(self) -> None: ...
+__all__ = ["CALL_PREFIX", "CLIENT_ID", "CONTROL_CHANNEL", "USER_PREFIX", "Channel", "ChannelHub", "Connection",
+           "HubClient", "Resume", "create_hub", "parse_channel"]
 
 
 @dataclass(frozen=True)
@@ -75,142 +84,204 @@ def parse_channel(name: Any) -> Channel:
     raise ClientError(f"Unknown channel: {name}")
 
 
-@dataclass(eq=False)
-class HubClient:
-    """One browser tab. Survives its websocket for the grace period."""
+@dataclass(frozen=True)
+class Resume:
+    """What a handshake resumed: ``outcome`` is one of the RESUME_* values, ``missed`` how many events follow."""
 
-    client_id: str
-    user_id: str
-    connection: Connection | None = None
-    subscriptions: dict[str, Any] = field(default_factory=dict)  # channel name -> broker Subscription
-    joined: set[str] = field(default_factory=set)  # call ids this tab joined
-    grace: threading.Timer | None = None
-
-    @property
-    def sender(self) -> dict[str, str]:
-        return {"userId": self.user_id, "clientId": self.client_id}
-
-    def deliver(self, frame: dict) -> None:
-        """Hand a frame to the tab's connection if it is connected. The connection only queues it (a slow tab must
-        not hold up the publisher); a failing one is closed (its reader then detaches it)."""
-        connection = self.connection
-        if connection is None:
-            return
-        text = json.dumps(frame, separators=(",", ":"))
-        try:
-            connection.send(text)
-        except Exception as exc:  # a dead peer: log quietly, the receive loop sees the close and detaches
-            log.debug("Cannot deliver to client %s: %s", self.client_id, exc)
-            try:
-                connection.close()
-            except Exception:
-                pass
+    outcome: str
+    missed: int
+    last_seq: int
 
 
 class ChannelHub:
-    def __init__(self, service, broker, *, grace_seconds: float = 10.0,
+    def __init__(self, service, broker, presence: ProcessPresence, *, grace_seconds: float = 10.0,
+                 resume_events: int = 100, resume_seconds: float = 120.0,
                  on_expired: Callable[[HubClient, list[str]], None] | None = None) -> None:
         self.service = service
         self.broker = broker
+        self.presence = presence
         self.grace_seconds = grace_seconds
-        self.node = secrets.token_hex(8)  # tells this process's control messages from the others'
+        self.resume_events = resume_events
+        self.resume_seconds = resume_seconds
+        self.node = presence.process_id  # tells this process's control messages from the others'
         self._clients: dict[str, HubClient] = {}
+        self._arriving: set[str] = set()  # client ids whose handshake is recording them in the database
+        self._by_user: dict[str, set[HubClient]] = {}
+        self._feeds: dict[str, UserFeed] = {}
+        self._feed_subscriptions: dict[str, Subscription] = {}
         self._lock = threading.RLock()
-        # users with call-channel subscriptions here -> their user channel, watched for events that may end access
-        self._watches: dict[str, Any] = {}
         self._on_expired = on_expired
         self._closed = False
         self._control = broker.subscribe(CONTROL_CHANNEL, self._on_control)
+        presence.holds_here = self.holds
 
     # --- connections ------------------------------------------------------------------
 
-    def connect(self, user_id: str, connection: Connection, requested_client_id: Any = None) -> HubClient:
-        """Handshake: a new tab gets a fresh client id; a tab that reconnects with its id gets its calls back."""
-        replaced: Connection | None = None
-        adopted = False
+    def connect(self, user_id: str, connection: Connection, requested_client_id: Any = None,
+                last_seq: Any = None, greeting: Callable[[HubClient, Resume], dict] | None = None) -> HubClient:
+        """Handshake. A new tab gets a fresh client id; a tab that reconnects with its id keeps its calls and gets
+        the user-channel events it missed, right after the ``greeting`` frame (so nothing overtakes them)."""
+        client_id = self._client_id_for(user_id, requested_client_id)
         with self._lock:
-            client = None
-            if isinstance(requested_client_id, str) and CLIENT_ID.match(requested_client_id):
-                known = self._clients.get(requested_client_id)
-                if known is None:
-                    client = HubClient(requested_client_id, user_id)
-                    adopted = True
-                elif known.user_id == user_id:
-                    client = known
+            self._arriving.add(client_id)  # ours from now on, for the presence sweep (see holds)
+        try:
+            joined = self.presence.hold(client_id, user_id)  # before anything is sent: a held tab is never swept
+        except BaseException:
+            with self._lock:
+                self._arriving.discard(client_id)
+            raise
+        replaced: Connection | None = None
+        dropped: list[Subscription] = []
+        with self._lock:
+            client = self._clients.get(client_id)
+            if client is not None and client.user_id != user_id:
+                client = None  # taken meanwhile by another user's tab: cannot happen with random ids
+            adopted = client is None
             if client is None:
-                client = HubClient(secrets.token_urlsafe(16), user_id)
+                client = HubClient(client_id, user_id)
+                self._clients[client_id] = client
+                self._by_user.setdefault(user_id, set()).add(client)
+            client.joined.update(joined)
             if client.grace is not None:
                 client.grace.cancel()
                 client.grace = None
-            if client.connection is not None and client.connection is not connection:
+            if client.connected and client.connection is not connection:
                 replaced = client.connection  # the same tab came back before we noticed it had gone
-                self._cancel_subscriptions(client)
+                dropped = self._take_subscriptions(client)
+            feed = self._feed(user_id)
+            if client.state is None:
+                outcome = RESUME_REFRESH if client_id == requested_client_id else RESUME_NEW
+                client.last_seq = feed.last_seq
+                missed: list = []
+                client.move("connect", "new tab" if outcome == RESUME_NEW else "adopted with its calls " + str(joined))
+            else:
+                missed, outcome = self._missed(client, feed, last_seq)
+                client.move("reconnect", f"{len(missed)} missed events" if outcome == RESUME_REPLAYED
+                            else "missed events no longer kept")
             client.connection = connection
-            self._clients[client.client_id] = client
+            resume = Resume(outcome, len(missed), feed.last_seq)
+            if greeting is not None:
+                client.deliver(greeting(client, resume))
+            for event in missed:
+                client.deliver(self._user_frame(user_id, event.data, event.seq))
+            client.last_seq = feed.last_seq
+            self._arriving.discard(client_id)
+        for subscription in dropped:
+            subscription.cancel()
         if replaced is not None:
-            try:
-                replaced.close()
-            except Exception:
-                pass
-        if adopted:
-            self._recover_memberships(client)
-            self._announce({"event": "reattached", "clientId": client.client_id, "userId": user_id})
+            close_quietly(replaced, f"client {client_id}")
+        if adopted and requested_client_id is not None:
+            self._announce({"event": "reattached", "clientId": client_id, "userId": user_id})
         return client
 
-    def _recover_memberships(self, client: HubClient) -> None:
-        """A tab this process does not know (it reconnected after a restart, or to another worker): the calls it
-        still holds according to the database become its memberships here, so its grace period covers them."""
-        try:
-            calls = self.service.get_user_calls(client.user_id)
-        except Exception:
-            log.exception("Cannot read the calls of %s to recover client %s", client.user_id, client.client_id)
-            return
-        with self._lock:
-            for call in calls:
-                part = call.get_participant(client.user_id)
-                if part is not None and part.state == "joined" and part.client_id == client.client_id:
-                    client.joined.add(call.id)
+    def _client_id_for(self, user_id: str, requested: Any) -> str:
+        if isinstance(requested, str) and CLIENT_ID.match(requested):
+            with self._lock:
+                known = self._clients.get(requested)
+            if known is None or known.user_id == user_id:
+                return requested
+        return secrets.token_urlsafe(16)
+
+    def _missed(self, client: HubClient, feed: UserFeed, last_seq: Any) -> tuple[list, str]:
+        """The events a returning tab missed: after the last one handed to it, or after the ``lastSeq`` it names if
+        that is earlier (a frame handed to a socket that was already dead never arrived)."""
+        seen = client.last_seq
+        if isinstance(last_seq, int) and not isinstance(last_seq, bool) and 0 <= last_seq < seen:
+            seen = last_seq
+        missed = feed.since(seen)
+        if missed is None:
+            return [], RESUME_REFRESH
+        return (missed if client.follows_user_channel else []), RESUME_REPLAYED
 
     def disconnect(self, client: HubClient, connection: Connection) -> None:
         """The websocket is gone: drop its subscriptions, and leave its calls unless it comes back in time."""
         with self._lock:
-            if client.connection is not connection:
+            if client.connection is not connection or not client.connected:
                 return  # already replaced by a newer socket of the same tab
             client.connection = None
-            self._cancel_subscriptions(client)
-            self._unwatch_if_idle(client.user_id)
+            dropped = self._take_subscriptions(client)
             if self._closed:
-                return  # closed by our shutdown: the tab reconnects to the next process with its id
-            if not client.joined:
-                self._clients.pop(client.client_id, None)
-                return
+                return  # closed by our shutdown: close() lets it go
+            client.move("drop", f"calls {sorted(client.joined)}" if client.joined else "no calls")
             if self.grace_seconds > 0:
                 client.grace = threading.Timer(self.grace_seconds, self._expire, args=(client,))
                 client.grace.daemon = True
                 client.grace.start()
-                return
-        self._expire(client)
+        for subscription in dropped:
+            subscription.cancel()
+        if self.grace_seconds <= 0:
+            self._expire(client)
 
     def _expire(self, client: HubClient) -> None:
+        """The grace period is over: unless the tab came back, here or in another process, it leaves its calls."""
         with self._lock:
-            if client.connection is not None or self._clients.get(client.client_id) is not client:
-                return  # it came back (here or in another process)
-            self._clients.pop(client.client_id, None)
-            client.grace = None
-            calls = sorted(client.joined)
-            client.joined.clear()
+            if client.state is not ClientState.IN_GRACE:
+                return
+        try:
+            holder = self.presence.holder(client.client_id)
+            memberships = self.presence.memberships(client.client_id)
+        except Exception as exc:  # noqa: BLE001 - the database is away: try again after another grace period
+            log.warning("Cannot check client %s of %s after its grace period (%s): trying again in %ss",
+                        client.client_id, client.user_id, exc, self.grace_seconds)
+            with self._lock:
+                if client.state is ClientState.IN_GRACE and not self._closed:
+                    client.grace = threading.Timer(max(self.grace_seconds, 1.0), self._expire, args=(client,))
+                    client.grace.daemon = True
+                    client.grace.start()
+            return
+        with self._lock:
+            if client.state is not ClientState.IN_GRACE:
+                return
+            if holder is not None and holder != self.node:
+                self._end(client, "hand over", f"held by process {holder}")
+                return
+            calls = sorted({m.call_id for m in memberships} | client.joined)
+            self._end(client, "expire", f"leaving {calls}" if calls else "no calls")
+        failed = False
         for call_id in calls:
             try:
                 self.service.leave_call(call_id, client.user_id, client.client_id)
             except CallNotFound:
-                pass
-            except Exception:
-                log.exception("Cannot leave call %s for the vanished client %s of %s", call_id,
-                              client.client_id, client.user_id)
-        log.info("Client %s of %s did not come back within %ss: left %s", client.client_id, client.user_id,
-                 self.grace_seconds, calls or "no calls")
+                pass  # the call went away meanwhile: nothing to leave
+            except Exception as exc:  # noqa: BLE001 - retried by the presence sweep, see below
+                log.warning("Cannot leave call %s for the vanished client %s of %s (%s): the presence sweep "
+                            "retries", call_id, client.client_id, client.user_id, exc)
+                failed = True
+        self._release(client.client_id, keep_for_sweep=failed)
         if self._on_expired is not None:
             self._on_expired(client, calls)
+
+    def _release(self, client_id: str, *, keep_for_sweep: bool) -> None:
+        with self._lock:
+            if client_id in self._clients:
+                return  # the tab came back meanwhile and is held again
+        try:
+            if keep_for_sweep:
+                self.presence.let_go(client_id)
+            else:
+                self.presence.forget(client_id)
+        except Exception as exc:  # noqa: BLE001 - the database is away: its row goes unheld when our lease ends
+            log.warning("Cannot record that client %s is gone (%s)", client_id, exc)
+
+    def _end(self, client: HubClient, action: str, detail: str) -> None:
+        """A terminal transition: the client is no longer this process's. Caller holds the lock."""
+        client.move(action, detail)
+        if client.grace is not None:
+            client.grace.cancel()
+            client.grace = None
+        if self._clients.get(client.client_id) is client:
+            del self._clients[client.client_id]
+        users = self._by_user.get(client.user_id)
+        if users is not None:
+            users.discard(client)
+            if not users:
+                del self._by_user[client.user_id]
+                self._drop_feed(client.user_id)
+
+    def holds(self, client_id: str) -> bool:
+        """Whether this process serves the tab now (connected or in its grace period)."""
+        with self._lock:
+            return client_id in self._clients or client_id in self._arriving
 
     def client(self, client_id: str) -> HubClient | None:
         with self._lock:
@@ -218,29 +289,24 @@ class ChannelHub:
 
     def connected_count(self) -> int:
         with self._lock:
-            return sum(1 for c in self._clients.values() if c.connection is not None)
+            return sum(1 for c in self._clients.values() if c.connected)
 
     # --- call membership --------------------------------------------------------------
 
-    def note_joined(self, client_id: str, user_id: str, call_id: str) -> None:
-        """A client joined a call (over the websocket, or over REST naming its ``clientId``)."""
-        if not self._track(client_id, user_id, call_id, True):
-            self._announce({"event": "joined", "clientId": client_id, "userId": user_id, "callId": call_id})
-
-    def note_left(self, client_id: str, user_id: str, call_id: str) -> None:
-        if not self._track(client_id, user_id, call_id, False):
-            self._announce({"event": "left", "clientId": client_id, "userId": user_id, "callId": call_id})
-
-    def _track(self, client_id: str, user_id: str, call_id: str, joined: bool) -> bool:
+    def note_membership(self, client_id: str, user_id: str, call_id: str, state: Any) -> None:
+        """A client joined or left a call (over the websocket, or over REST naming its ``clientId``). Only a
+        convenience for this process's log and bookkeeping: the database records memberships, and a tab that
+        vanishes leaves what the database says it joined."""
+        if state not in JOINING_STATES and state not in LEAVING_STATES:
+            return
         with self._lock:
             client = self._clients.get(client_id)
             if client is None or client.user_id != user_id:
-                return False
-            if joined:
+                return
+            if state in JOINING_STATES:
                 client.joined.add(call_id)
             else:
                 client.joined.discard(call_id)
-            return True
 
     # --- channels ---------------------------------------------------------------------
 
@@ -253,27 +319,31 @@ class ChannelHub:
 
     def subscribe(self, client: HubClient, channel: Channel) -> None:
         self.check_access(client, channel)
+        if channel.kind == "user":
+            with self._lock:
+                client.follows_user_channel = True  # the user's feed is subscribed while the tab is here
+            return
         with self._lock:
-            if channel.name in client.subscriptions:
+            if channel.name in client.subscriptions or channel.name in client.subscribing:
                 return
-            # reserve the slot first so a concurrent subscribe of the same tab does not double-subscribe
-            client.subscriptions[channel.name] = None
-        if channel.kind == "call":
-            self._watch(client.user_id)
+            client.subscribing.add(channel.name)
+            connection = client.connection
         subscription = self.broker.subscribe(channel.broker_channel, self._relay(client, channel.name))
         with self._lock:
-            if client.subscriptions.get(channel.name, 0) is None and client.connection is not None:
+            client.subscribing.discard(channel.name)
+            if client.connected and client.connection is connection:
                 client.subscriptions[channel.name] = subscription
                 return
-        subscription.cancel()  # the tab went away or unsubscribed meanwhile
-        self._unwatch_if_idle(client.user_id)
+        subscription.cancel()  # the tab went away meanwhile
 
     def unsubscribe(self, client: HubClient, channel: Channel) -> None:
         with self._lock:
+            if channel.kind == "user":
+                client.follows_user_channel = False
+                return
             subscription = client.subscriptions.pop(channel.name, None)
         if subscription is not None:
             subscription.cancel()
-        self._unwatch_if_idle(client.user_id)
 
     def publish(self, client: HubClient, channel: Channel, data: Any) -> None:
         """Relay call data to the other subscribers (not back to the sending tab). Access is checked on every
@@ -287,56 +357,70 @@ class ChannelHub:
             raise
         self.broker.publish(channel.broker_channel, data, client.sender)
 
-    # --- revocation -------------------------------------------------------------------
+    # --- user feeds -------------------------------------------------------------------
 
-    def _watch(self, user_id: str) -> None:
-        """Listen to the user's own channel while they hold call-channel subscriptions here: the service tells them
-        there when a call stops (a deleted call stops first) or when they leave or are removed from a call, which
-        is when their access may have ended. Through the broker, so a change made in another process counts."""
-        with self._lock:
-            if user_id in self._watches:
-                return
-            self._watches[user_id] = None  # reserved: one broker subscription per user
-        subscription = self.broker.subscribe(user_channel(user_id), self._access_events(user_id))
-        with self._lock:
-            if user_id in self._watches and self._watches[user_id] is None:
-                self._watches[user_id] = subscription
-                return
-        subscription.cancel()
+    def _feed(self, user_id: str) -> UserFeed:
+        """The user's feed, subscribed to their user channel while they have a tab here. Caller holds the lock
+        (user channels subscribe without waiting on any broker)."""
+        feed = self._feeds.get(user_id)
+        if feed is None:
+            feed = UserFeed(user_id, self.resume_events, self.resume_seconds)
+            self._feeds[user_id] = feed
+            self._feed_subscriptions[user_id] = self.broker.subscribe(user_channel(user_id),
+                                                                      self._user_events(user_id))
+        return feed
 
-    def _unwatch_if_idle(self, user_id: str) -> None:
-        with self._lock:
-            if user_id not in self._watches:
-                return
-            if any(c.user_id == user_id and any(n.startswith(CALL_PREFIX) for n in c.subscriptions)
-                   for c in self._clients.values()):
-                return
-            subscription = self._watches.pop(user_id, None)
+    def _drop_feed(self, user_id: str) -> None:
+        self._feeds.pop(user_id, None)
+        subscription = self._feed_subscriptions.pop(user_id, None)
         if subscription is not None:
             subscription.cancel()
 
-    def _access_events(self, user_id: str) -> Callable[[str, Any, Any], None]:
+    def _user_events(self, user_id: str) -> Callable[[str, Any, Any], None]:
         def on_event(_channel: str, data: Any, _sender: Any) -> None:
-            if not isinstance(data, dict) or not isinstance(data.get("callId"), str):
-                return
-            event = data.get("eventType")
-            if event == EVENT_CALL_STATE and data.get("callState") == "stopped":
-                self.revalidate(user_id, data["callId"])
-            elif event == EVENT_CALL_LEAVED and (data.get("part") or {}).get("id") == user_id:
-                self.revalidate(user_id, data["callId"])
+            with self._lock:
+                feed = self._feeds.get(user_id)
+                if feed is None:
+                    return
+                event = feed.append(data)
+                for client in self._by_user.get(user_id, ()):
+                    if not client.connected:
+                        continue  # in grace: the feed keeps the event for its return
+                    if client.follows_user_channel:
+                        client.deliver(self._user_frame(user_id, data, event.seq))
+                    client.last_seq = event.seq
+            self._revalidate_on(user_id, data)
         return on_event
+
+    @staticmethod
+    def _user_frame(user_id: str, data: Any, seq: int) -> dict:
+        return {"type": "message", "channel": USER_PREFIX + user_id, "data": data, "seq": seq}
+
+    # --- revocation -------------------------------------------------------------------
+
+    def _revalidate_on(self, user_id: str, data: Any) -> None:
+        """The service tells a user on their own channel when a call stops (a deleted call stops first) or when
+        they leave or are removed from a call: that is when their access to its channel may have ended."""
+        if not isinstance(data, dict) or not isinstance(data.get("callId"), str):
+            return
+        event = data.get("eventType")
+        if event == EVENT_CALL_STATE and data.get("callState") == "stopped":
+            self.revalidate(user_id, data["callId"])
+        elif event == EVENT_CALL_LEAVED and (data.get("part") or {}).get("id") == user_id:
+            self.revalidate(user_id, data["callId"])
 
     def revalidate(self, user_id: str, call_id: str) -> None:
         """End this user's subscriptions to the call's channel here if they may no longer use it."""
         name = CALL_PREFIX + call_id
         with self._lock:
-            holders = [c for c in self._clients.values() if c.user_id == user_id and name in c.subscriptions]
+            holders = [c for c in self._by_user.get(user_id, ()) if name in c.subscriptions]
         if not holders:
             return
         try:
             allowed = self.service.can_access_call(user_id, call_id)
-        except Exception:
-            log.exception("Cannot check the access of %s to call %s", user_id, call_id)
+        except Exception as exc:  # noqa: BLE001 - every later publish is checked again anyway
+            log.warning("Cannot check the access of %s to call %s (%s): checked again at the next publish",
+                        user_id, call_id, exc)
             return
         if not allowed:
             for client in holders:
@@ -344,13 +428,10 @@ class ChannelHub:
 
     def _revoke(self, client: HubClient, name: str, message: str) -> None:
         with self._lock:
-            subscribed = name in client.subscriptions
             subscription = client.subscriptions.pop(name, None)
         if subscription is not None:
             subscription.cancel()
-        if subscribed:
             client.deliver({"type": "unsubscribed", "channel": name, "code": ACCESS_ERROR, "message": message})
-            self._unwatch_if_idle(client.user_id)
 
     def _relay(self, client: HubClient, name: str) -> Callable[[str, Any, Any], None]:
         def relay(_channel: str, data: Any, sender: Any) -> None:
@@ -362,11 +443,12 @@ class ChannelHub:
                 client.deliver({"type": "message", "channel": name, "data": data})
         return relay
 
-    def _cancel_subscriptions(self, client: HubClient) -> None:
-        subscriptions = [s for s in client.subscriptions.values() if s is not None]
+    @staticmethod
+    def _take_subscriptions(client: HubClient) -> list[Subscription]:
+        """The tab's call-channel subscriptions, removed from it (the caller cancels them outside the lock)."""
+        subscriptions = list(client.subscriptions.values())
         client.subscriptions.clear()
-        for subscription in subscriptions:
-            subscription.cancel()
+        return subscriptions
 
     # --- other processes --------------------------------------------------------------
 
@@ -374,23 +456,13 @@ class ChannelHub:
         self.broker.publish(CONTROL_CHANNEL, {**event, "node": self.node})
 
     def _on_control(self, _channel: str, data: Any, _sender: Any) -> None:
-        if not isinstance(data, dict) or data.get("node") == self.node:
+        if not isinstance(data, dict) or data.get("node") == self.node or data.get("event") != "reattached":
             return
-        client_id, user_id = data.get("clientId"), data.get("userId")
-        event = data.get("event")
-        if event in ("joined", "left"):
-            self._track(client_id, user_id, data.get("callId"), event == "joined")
-        elif event == "reattached":
-            with self._lock:
-                client = self._clients.get(client_id)
-                if client is None or client.user_id != user_id or client.connection is not None:
-                    return
-                if client.grace is not None:
-                    client.grace.cancel()
-                self._clients.pop(client_id, None)
-                calls = sorted(client.joined)
-            for call_id in calls:  # hand the tab's memberships over to its new process
-                self._announce({"event": "joined", "clientId": client_id, "userId": user_id, "callId": call_id})
+        with self._lock:
+            client = self._clients.get(data.get("clientId"))
+            if client is None or client.user_id != data.get("userId") or client.connected:
+                return
+            self._end(client, "hand over", f"reconnected to process {data.get('node')}")
 
     # --- shutdown ---------------------------------------------------------------------
 
@@ -399,28 +471,42 @@ class ChannelHub:
         return self._closed
 
     def close(self, *, going_away: Callable[[Connection], None] | None = None) -> None:
-        """Stop serving: close every websocket (clients reconnect elsewhere or after the restart with their ids).
-        Tabs already waiting out their grace period leave their calls now: nobody would do it after we are gone."""
+        """Stop serving: close every websocket (tabs reconnect elsewhere, or here after the restart, with their ids)
+        and let every tab go. Whoever serves a tab next adopts it with its calls; one that never comes back leaves
+        them after the grace period, through the presence sweep of whichever process runs next."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             clients = list(self._clients.values())
-        waiting = [c for c in clients if c.connection is None and c.grace is not None]
-        for client in clients:
-            connection = client.connection
-            if connection is not None:
-                try:
-                    (going_away or (lambda c: c.close()))(connection)
-                except Exception:
-                    pass
-        for client in waiting:
-            if client.grace is not None:
-                client.grace.cancel()
-            self._expire(client)
-        with self._lock:
-            watches = [w for w in self._watches.values() if w is not None]
-            self._watches.clear()
-        for watch in watches:
-            watch.cancel()
+            connections = []
+            dropped: list[Subscription] = []
+            for client in clients:
+                if client.connected and client.connection is not None:
+                    connections.append(client.connection)
+                client.connection = None
+                dropped += self._take_subscriptions(client)
+                self._end(client, "let go", "server stopping")
+        for subscription in dropped:
+            subscription.cancel()
+        for connection in connections:
+            try:
+                (going_away or (lambda c: c.close()))(connection)
+            except Exception as exc:  # noqa: BLE001 - a socket that is already broken is closed either way
+                log.debug("Closing a websocket at shutdown: %s", exc)
+        self.presence.close()
         self._control.cancel()
+
+
+def create_hub(container, service, broker, grace_seconds: float) -> ChannelHub:
+    """The hub of one server process, with its presence (lease, held clients, sweeps) started: the container's
+    properties say how long a lease lasts, how much of each user's feed is kept and how long stopped calls stay."""
+    props = container.properties.as_dict()
+    database = container.get_component_instance_of_type(Database)
+    presence = ProcessPresence(service, database, PresenceSettings.from_properties(props, grace_seconds),
+                               secrets.token_hex(8))
+    resume = ResumeSettings.from_properties(props)
+    hub = ChannelHub(service, broker, presence, grace_seconds=grace_seconds, resume_events=resume.events,
+                     resume_seconds=resume.seconds)
+    presence.start()
+    return hub

@@ -138,15 +138,10 @@ def update_user_call(call_id: str):
 
 
 def _note_membership(call_id: str, body: dict) -> None:
-    """Tell the hub which tab joined/left, so a tab that vanishes leaves the calls it joined over REST too."""
-    state, client_id = body.get("state"), body.get("clientId")
-    if not isinstance(client_id, str):
-        return
-    hub = web_context().hub
-    if state in ("joined", "started"):  # starting a stopped call joins the starter
-        hub.note_joined(client_id, g.user_id, call_id.strip())
-    elif state == "leaved":
-        hub.note_left(client_id, g.user_id, call_id.strip())
+    """Tell the hub which tab joined/left (it does the bookkeeping for websocket and REST alike)."""
+    client_id = body.get("clientId")
+    if isinstance(client_id, str):
+        web_context().hub.note_membership(client_id, g.user_id, call_id.strip(), body.get("state"))
 
 
 @bp.get("/usercalls")

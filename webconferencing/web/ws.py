@@ -29,7 +29,7 @@ from .auth import check_same_origin, require_user
 from .commands import parse_call_id
 from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
-from .hub import HubClient, parse_channel
+from .hub import HubClient, Resume, parse_channel
 from .outbox import Outbox, spawn
 
 log = logging.getLogger("webconferencing.web.ws")
@@ -240,10 +240,16 @@ class WebSocketSession:
     def on_handshake(self, frame: dict, _request_id: Any) -> None:
         if self.client is not None:
             raise ClientError("Handshake already done")
-        self.client = self.ctx.hub.connect(self.user_id, self.connection, frame.get("clientId"))
+        self.client = self.ctx.hub.connect(self.user_id, self.connection, frame.get("clientId"),
+                                           last_seq=frame.get("lastSeq"), greeting=self._greeting)
         self.connection.label = f"Client {self.client.client_id} of {self.user_id}"
-        self.send({"type": "handshake", "clientId": self.client.client_id, "userId": self.user_id,
-                   "pingInterval": self.ping_interval})
+
+    def _greeting(self, client: HubClient, resume: Resume) -> dict:
+        """The handshake answer; the hub sends it, then the user-channel events the tab missed (docs/protocol.md,
+        "Resume")."""
+        return {"type": "handshake", "clientId": client.client_id, "userId": self.user_id,
+                "pingInterval": self.ping_interval, "resume": resume.outcome, "missed": resume.missed,
+                "lastSeq": resume.last_seq}
 
     def on_subscribe(self, frame: dict, request_id: Any) -> None:
         self.ctx.hub.subscribe(self.client, parse_channel(frame.get("channel")))
@@ -273,11 +279,8 @@ class WebSocketSession:
             data = commands.delete(self.user_id, frame.get("callId"))
         elif command == "update":
             data = commands.update(self.user_id, frame.get("callId"), frame, client_id=self.client.client_id)
-            call_id = parse_call_id(frame.get("callId"))
-            if frame.get("state") in ("joined", "started"):  # starting a stopped call joins the starter
-                self.ctx.hub.note_joined(self.client.client_id, self.user_id, call_id)
-            elif frame.get("state") == "leaved":
-                self.ctx.hub.note_left(self.client.client_id, self.user_id, call_id)
+            self.ctx.hub.note_membership(self.client.client_id, self.user_id, parse_call_id(frame.get("callId")),
+                                         frame.get("state"))
         else:
             raise InvalidCallArgument(
                 f"Unknown command {command!r}: expected get, create, update, delete or get_calls_state",
