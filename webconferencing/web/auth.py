@@ -19,9 +19,11 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from webconferencing.errors import AccessDenied, InvalidCallArgument
+from webconferencing.limits import MAX_ID_LENGTH, MAX_PASSWORD_LENGTH, check_text
 
 from .context import web_context
 from .errors import CsrfRejected, NotAuthenticated
+from .safejson import request_json_object
 from .throttle import TooManyRequests
 
 REST_BASE = "/portal/rest/webconferencing"
@@ -125,14 +127,16 @@ def _start_session(user_id: str) -> str:
 
 
 def _credentials() -> tuple[str, str]:
-    data = request.get_json(silent=True) if request.is_json else None
-    source = data if isinstance(data, dict) else request.form
+    source = request_json_object() if request.is_json else request.form  # safejson: deep nesting is a 400
     username, password = source.get("username"), source.get("password")
     if not isinstance(username, str) or not username.strip():
         raise InvalidCallArgument("Field 'username' is required")
     if not isinstance(password, str) or not password:
         raise InvalidCallArgument("Field 'password' is required")
-    return username.strip(), password
+    if len(password) > MAX_PASSWORD_LENGTH:  # hashing cost grows with it
+        raise InvalidCallArgument(f"Field 'password' is longer than {MAX_PASSWORD_LENGTH} characters", field="password")
+    # capped before the throttle counts anything: a megabyte name must not become a megabyte key
+    return check_text(username.strip(), "username", MAX_ID_LENGTH), password
 
 
 def _authenticate(username: str, password: str):

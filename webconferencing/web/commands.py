@@ -9,30 +9,28 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from webconferencing.errors import AccessDenied, InvalidCallArgument
+from webconferencing.limits import (MAX_CLIENT_ID_LENGTH, MAX_ID_LENGTH, MAX_PARTICIPANTS, MAX_PROVIDER_TYPE_LENGTH,
+                                    MAX_TITLE_LENGTH, check_text)
 
 OWNER_TYPES = ("user", "space", "chat_room")
 CALL_STATES = ("started", "stopped")
 USER_CALL_STATES = ("joined", "leaved")
-MAX_ID_LENGTH = 255
 
 
-def required_text(args: Mapping[str, Any], name: str) -> str:
+def required_text(args: Mapping[str, Any], name: str, max_length: int = MAX_ID_LENGTH) -> str:
     value = args.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidCallArgument(f"Field '{name}' is required (a non-empty string)")
-    value = value.strip()
-    if len(value) > MAX_ID_LENGTH:
-        raise InvalidCallArgument(f"Field '{name}' is longer than {MAX_ID_LENGTH} characters")
-    return value
+        raise InvalidCallArgument(f"Field '{name}' is required (a non-empty string)", field=name)
+    return check_text(value.strip(), name, max_length)
 
 
-def optional_text(args: Mapping[str, Any], name: str) -> str | None:
+def optional_text(args: Mapping[str, Any], name: str, max_length: int = MAX_ID_LENGTH) -> str | None:
     value = args.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidCallArgument(f"Field '{name}' must be a string")
-    return value.strip() or None
+        raise InvalidCallArgument(f"Field '{name}' must be a string", field=name)
+    return check_text(value.strip(), name, max_length) or None
 
 
 def parse_participants(value: Any) -> list[str]:
@@ -42,10 +40,15 @@ def parse_participants(value: Any) -> list[str]:
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         items = value
     else:
-        raise InvalidCallArgument("Field 'participants' is required: a list of user ids or a ';'-separated string")
-    participants = list(dict.fromkeys(item.strip() for item in items if item.strip()))
+        raise InvalidCallArgument("Field 'participants' is required: a list of user ids or a ';'-separated string",
+                                  field="participants")
+    participants = list(dict.fromkeys(check_text(item.strip(), "participants", MAX_ID_LENGTH)
+                                      for item in items if item.strip()))
     if not participants:
-        raise InvalidCallArgument("Field 'participants' must name at least one user")
+        raise InvalidCallArgument("Field 'participants' must name at least one user", field="participants")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise InvalidCallArgument(f"Field 'participants' names more than {MAX_PARTICIPANTS} users",
+                                  field="participants")
     return participants
 
 
@@ -58,8 +61,8 @@ def parse_choice(args: Mapping[str, Any], name: str, choices: tuple[str, ...]) -
 
 def parse_call_id(call_id: Any) -> str:
     if not isinstance(call_id, str) or not call_id.strip():
-        raise InvalidCallArgument("Field 'callId' is required")
-    return call_id.strip()
+        raise InvalidCallArgument("Field 'callId' is required", field="callId")
+    return check_text(call_id.strip(), "callId", MAX_ID_LENGTH)
 
 
 class CallCommands:
@@ -87,8 +90,8 @@ class CallCommands:
         owner = optional_text(args, "owner") or (user_id if owner_type == "user" else None)
         if owner is None:
             raise InvalidCallArgument("Field 'owner' is required for a group call", field="owner")
-        provider = required_text(args, "provider")
-        title = optional_text(args, "title")
+        provider = required_text(args, "provider", MAX_PROVIDER_TYPE_LENGTH)
+        title = optional_text(args, "title", MAX_TITLE_LENGTH)
         participants = parse_participants(args.get("participants"))
         if owner_type == "user" and owner != user_id:
             raise AccessDenied(f"user '{user_id}' cannot place a call owned by '{owner}'")
@@ -105,7 +108,7 @@ class CallCommands:
             self._accessible_call(user_id, call_id)
             client_id = client_id or ""
         else:
-            client_id = client_id or required_text(args, "clientId")
+            client_id = client_id or required_text(args, "clientId", MAX_CLIENT_ID_LENGTH)
         result = self.service.update_user_call_state(call_id, user_id, client_id, state)
         return result.to_json() if result is not None else {}
 

@@ -4,18 +4,19 @@ openapi.json. Call operations delegate to :class:`~.commands.CallCommands`, shar
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
 
 from webconferencing.errors import AccessDenied, InvalidCallArgument
 from webconferencing.identity import USER_STATUSES
+from webconferencing.limits import MAX_ID_LENGTH, MAX_PARTICIPANTS, MAX_TITLE_LENGTH, check_text
 from webconferencing.provider import parse_flag
 
 from .auth import REST_BASE, check_csrf, csrf_token, require_admin, require_user
 from .context import web_context
 from .openapi import document
+from .safejson import request_json_object
 
 bp = Blueprint("rest", __name__, url_prefix=REST_BASE)
 
@@ -31,16 +32,15 @@ def authenticate() -> None:
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object (``{}`` for an empty body); anything else is a 400 naming the problem."""
-    if not request.get_data(cache=True):
-        return {}
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except ValueError:
-        raise InvalidCallArgument("Request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise InvalidCallArgument("Request body must be a JSON object")
-    return body
+    """The request's JSON object (``{}`` for an empty body); anything else is a 400 naming the problem (the one
+    parser of :mod:`.safejson`: too deep a nesting is a 400 too, never a 500)."""
+    return request_json_object()
+
+
+def identifier(value: str, field: str) -> str:
+    """An id from the path or the query string, under :mod:`webconferencing.limits`' rules (a NUL or an overlong id
+    would otherwise reach the database: a 500 on PostgreSQL)."""
+    return check_text(value, field, MAX_ID_LENGTH)
 
 
 def form_or_json() -> dict[str, Any]:
@@ -55,13 +55,14 @@ def form_or_json() -> dict[str, Any]:
 
 @bp.get("/user/<user_id>")
 def get_user(user_id: str):
+    identifier(user_id, "userId")
     return jsonify(web_context().service.get_user_info(user_id).to_json())
 
 
 @bp.get("/space/<space_name>")
 def get_space(space_name: str):
     ctx = web_context()
-    space = ctx.service.get_space_info(space_name)
+    space = ctx.service.get_space_info(identifier(space_name, "spaceName"))
     if not space.is_member(g.user_id) and not ctx.service.is_admin(g.user_id):
         raise AccessDenied(f"User {g.user_id} is not a member of space {space_name}")
     return jsonify(space.to_json())
@@ -69,8 +70,11 @@ def get_space(space_name: str):
 
 @bp.get("/room/<room_id>")
 def get_room(room_id: str):
-    members = [m.strip() for m in request.args.get("members", "").split(",") if m.strip()]
-    title = request.args.get("title") or None
+    identifier(room_id, "roomId")
+    members = [identifier(m.strip(), "members") for m in request.args.get("members", "").split(",") if m.strip()]
+    if len(members) > MAX_PARTICIPANTS:
+        raise InvalidCallArgument(f"Field 'members' names more than {MAX_PARTICIPANTS} users", field="members")
+    title = check_text(request.args.get("title", ""), "title", MAX_TITLE_LENGTH) or None
     if members and g.user_id not in members:  # an unknown room would be created with these members
         raise AccessDenied(f"User {g.user_id} is not a member of room {room_id}")
     room = web_context().service.get_room_info(room_id, title, members)
@@ -81,13 +85,15 @@ def get_room(room_id: str):
 
 @bp.get("/context")
 def get_context():
-    context = web_context().service.get_context(
-        g.user_id, space_id=request.args.get("spaceId") or None, room_id=request.args.get("roomId") or None)
+    space_id = identifier(request.args.get("spaceId", ""), "spaceId") or None
+    room_id = identifier(request.args.get("roomId", ""), "roomId") or None
+    context = web_context().service.get_context(g.user_id, space_id=space_id, room_id=room_id)
     return jsonify({**context.to_json(), "csrfToken": csrf_token()})
 
 
 @bp.get("/userstatus/<user_id>")
 def get_user_status(user_id: str):
+    identifier(user_id, "userId")
     status = web_context().service.get_user_status(user_id)
     return jsonify({"id": user_id, "status": str(status)})
 

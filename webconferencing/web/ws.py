@@ -31,6 +31,7 @@ from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
 from .hub import HubClient, Resume, parse_channel
 from .outbox import Outbox, spawn
+from .safejson import JsonRejected, JsonTooLarge, parse_json
 
 log = logging.getLogger("webconferencing.web.ws")
 
@@ -219,18 +220,12 @@ class WebSocketSession:
             self.send(error)
 
     def parse(self, raw: str | bytes) -> dict:
-        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
-        if size > self.max_frame:
-            raise FrameTooLarge(f"Frame of {size} bytes exceeds the limit of {self.max_frame} bytes")
-        if isinstance(raw, bytes):
-            try:
-                raw = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ClientError("Frame is not UTF-8 text") from None
         try:
-            frame = json.loads(raw)
-        except ValueError:
-            raise ClientError("Frame is not valid JSON") from None
+            frame = parse_json(raw, max_bytes=self.max_frame)  # the one safe parser: too deep is a client error
+        except JsonTooLarge as exc:
+            raise FrameTooLarge(f"Frame: {exc}") from None
+        except JsonRejected as exc:
+            raise ClientError(f"Frame: {exc}") from None
         if not isinstance(frame, dict):
             raise ClientError("Frame must be a JSON object")
         return frame
