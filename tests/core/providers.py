@@ -52,8 +52,13 @@ class MyCallProvider(CallProvider):
 
 
 class OtherCallProvider(CallProvider):
+    """Allows two joined participants per call, as WebRTC's mesh allows a few."""
+
     def get_type(self) -> str:
         return "othercall"
+
+    def get_max_participants(self) -> int | None:
+        return 2
 
     def get_supported_types(self) -> list[str]:
         return ["othercall"]

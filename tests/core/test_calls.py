@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from webconferencing.errors import (CallConflict, CallNotFound, IdentityNotFound, InvalidCallArgument,
+from webconferencing.errors import (CallConflict, CallFull, CallNotFound, IdentityNotFound, InvalidCallArgument,
                                     ProviderNotFound)
 from webconferencing.info import group_call_id, peer_call_id
 
@@ -371,3 +371,75 @@ def test_each_operation_writes_one_metrics_debug_line(service, caplog):
     assert len(lines) == 2
     assert lines[0].startswith("operation=join_call user=john call=g/product_team status=ok duration=")
     assert lines[1].startswith("operation=get_call user=- call=g/nothing status=NOT_FOUND_ERROR duration=")
+
+
+# ---- ownership, providers and limits ----
+
+def test_a_group_call_id_must_be_its_owners(service):
+    with pytest.raises(InvalidCallArgument) as error:
+        service.add_call(group_call_id(SPACE), ROOM, "chat_room", None, "mycall", ["john"])
+    assert error.value.field == "id" and f"'{group_call_id(ROOM)}'" in error.value.message
+
+
+def test_a_provider_may_use_ids_under_the_owners_group_call_id(service):
+    call = service.add_call(group_call_id(SPACE) + "/othercall", SPACE, "space", None, "othercall", ["john"])
+    assert call.owner.id == SPACE
+
+
+def test_a_room_cannot_take_the_name_of_a_space(service):
+    with pytest.raises(InvalidCallArgument) as error:
+        service.get_room_info(SPACE, "Squatted", ["mary", "john"])
+    assert error.value.field == "id"
+
+
+def test_a_stopped_group_call_of_another_provider_is_replaced_by_the_new_call(service):
+    space_call(service)
+    service.stop_call(group_call_id(SPACE))
+    call = service.add_call(group_call_id(SPACE), SPACE, "space", None, "othercall", ["john", "mary"])
+    assert (call.provider_type, call.state) == ("othercall", "started")
+    assert service.get_call(group_call_id(SPACE)).provider_type == "othercall"
+
+
+def test_a_running_group_call_of_another_provider_is_a_conflict_naming_it(service):
+    space_call(service)
+    with pytest.raises(CallConflict, match="My Call, started"):
+        service.add_call(group_call_id(SPACE), SPACE, "space", None, "othercall", ["john", "mary"])
+
+
+def test_a_stopped_group_call_of_the_same_provider_stays_a_conflict(service):
+    space_call(service)
+    service.stop_call(group_call_id(SPACE))
+    with pytest.raises(CallConflict):
+        space_call(service)
+
+
+def test_the_providers_participant_limit_is_enforced_on_join(service):
+    service.add_call(group_call_id(SPACE), SPACE, "space", None, "othercall", ["john", "mary", "james"])
+    service.join_call(group_call_id(SPACE), "john", "j1")
+    service.join_call(group_call_id(SPACE), "mary", "m1")
+    with pytest.raises(CallFull) as error:
+        service.join_call(group_call_id(SPACE), "james", "x1")
+    assert error.value.status == 409
+    assert service.get_call(group_call_id(SPACE)).get_participant("james").state is None
+
+
+def test_a_client_id_joined_by_one_user_cannot_be_used_by_another(service):
+    space_call(service)
+    service.join_call(group_call_id(SPACE), "john", "john-tab")
+    with pytest.raises(InvalidCallArgument) as error:
+        service.join_call(group_call_id(SPACE), "mary", "john-tab")
+    assert error.value.field == "clientId"
+
+
+def test_call_json_shows_a_client_id_only_to_its_own_user(service):
+    space_call(service)
+    call = service.join_call(group_call_id(SPACE), "john", "john-tab")
+    assert call.to_json("john")["participants"][0]["clientId"] == "john-tab"
+    assert call.to_json("mary")["participants"][0]["clientId"] is None
+
+
+def test_a_non_party_leaving_a_call_is_answered_as_for_an_unknown_call(service):
+    space_call(service, ["john", "mary"])
+    service.join_call(group_call_id(SPACE), "john", "j1")
+    assert service.leave_call(group_call_id(SPACE), "paul", "p1") is None
+    assert service.get_call(group_call_id(SPACE)).get_participant("john").state == "joined"

@@ -1,6 +1,9 @@
 """Every state change reaches the parties: user channels on the broker and in-process UserCallListeners."""
 from __future__ import annotations
 
+import pytest
+
+from webconferencing.errors import CallNotFound
 from webconferencing.info import group_call_id, peer_call_id
 from webconferencing.service import UserCallListener
 
@@ -76,10 +79,8 @@ def test_a_member_added_by_update_is_rung(service, inbox):
 def test_a_failed_operation_publishes_nothing(service, inbox):
     service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["john"])
     box = inbox("john")
-    try:
+    with pytest.raises(CallNotFound):
         service.join_call(SPACE_CALL, "paul", "p1")
-    except Exception:
-        pass
     assert box.events() == []
 
 
@@ -116,3 +117,21 @@ def test_a_failing_listener_does_not_stop_the_operation_or_the_others(service, i
     call = service.add_call("p/john-mary", "john", "user", None, "mycall", ["john", "mary"])
     assert call.state == "started"
     assert len(recorder.seen) == 1 and len(box.events("mary")) == 1
+
+
+def test_a_declined_peer_call_tells_the_caller_why(service, inbox):
+    service.add_call(peer_call_id("john", "mary"), "john", "user", None, "mycall", ["john", "mary"])
+    service.join_call("p/john-mary", "john", "j1")
+    box = inbox("john")
+    service.decline_call("p/john-mary", "mary")
+    assert box.events("john")[-1]["reason"] == "declined"
+
+
+def test_hanging_up_an_answered_peer_call_tells_the_other_side_hung_up(service, inbox):
+    service.add_call(peer_call_id("john", "mary"), "john", "user", None, "mycall", ["john", "mary"])
+    service.join_call("p/john-mary", "john", "j1")
+    service.join_call("p/john-mary", "mary", "m1")
+    box = inbox("john")
+    service.leave_call("p/john-mary", "mary", "m1")
+    assert [(e["eventType"], e.get("reason")) for e in box.events("john")] == [("call_leaved", None),
+                                                                               ("call_state", "hung_up")]
