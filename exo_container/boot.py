@@ -28,7 +28,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .aliases import known_aliases
 from .container import ExoContainer
-from .errors import ConfigurationError
+from .errors import ConfigurationError, ConfigurationWarning
 from .extensions import (
     Extension,
     PortalContainerConfig,
@@ -58,6 +58,7 @@ class Deployment:
     portal_container_config: PortalContainerConfig
     files: list[str] = field(default_factory=list)  # every file merged, in merge order
     strict: bool = False
+    run_code: bool = True  # False: read without loading project classes (``check``/``dump`` without --deep)
 
     def build_container(self) -> ExoContainer:
         """The container for this deployment (components registered, nothing created yet)."""
@@ -72,6 +73,21 @@ class Deployment:
         container.files = list(self.files)
         return container
 
+    def verify(self) -> list[ConfigurationError]:
+        """Every problem a boot would meet before starting anything: those of reading the files,
+        then of registering the components (classes) and of wiring them and their plugins
+        (constructors, set-methods), creating no component. Loads the project's classes."""
+        if not self.run_code:
+            raise ValueError("a deployment read with run_code=False cannot be verified: its classes were not loaded")
+        container = self.build_container()
+        container.verify()
+        return list(container.problems)
+
+    @property
+    def errors(self) -> list[ConfigurationError]:
+        """The problems of reading that are not mere warnings (a dropped file, a failed import)."""
+        return [p for p in self.problems if not isinstance(p, ConfigurationWarning)]
+
 
 def load(
     configuration: PathLike | Sequence[PathLike] = "configuration.xml",
@@ -82,11 +98,15 @@ def load(
     environ: Mapping[str, str] | None = None,
     profiles: Iterable[str] | None = None,
     strict: bool = False,
+    run_code: bool = True,
 ) -> Deployment:
     """Read properties and every configuration file, in boot order, without building anything else.
 
     ``configuration`` is the root file (or several, loaded in order; extensions are
     looked for next to the first one). ``profiles`` are added to those of ``exo.profiles``.
+    ``run_code=False`` loads no class outside the kernel (see :mod:`exo_container.codepolicy`):
+    object-params of project classes stay unbuilt, and so do project plugins of the
+    ``PortalContainerConfig`` (reported as warnings).
     """
     roots = [Path(configuration)] if isinstance(configuration, (str, Path)) else [Path(c) for c in configuration]
     if not roots:
@@ -96,7 +116,7 @@ def load(
         system_properties, environ, Path(properties_file) if properties_file is not None else base / "exo.properties"
     )
     active = properties.profiles() | set(profiles or ())
-    loader = ConfigurationLoader(properties, profiles=active, strict=strict)
+    loader = ConfigurationLoader(properties, profiles=active, strict=strict, run_code=run_code)
 
     extensions = discover_extensions(extension_dirs(base, properties, extensions_dirs))
     add_to_sys_path(extensions)
@@ -108,7 +128,7 @@ def load(
             loader.add_configuration(extension.exo_conf, context_dir=extension.path)
 
     phase1 = finish_configuration(loader.configuration)
-    definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict)
+    definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict, run_code=run_code)
     portal_config = definitions_container.get_component_instance(PortalContainerConfig)
     portal_config.start()
     problems = [*loader.problems, *definitions_container.problems]
@@ -125,7 +145,8 @@ def load(
     final = finish_configuration(loader.configuration)
     for key in _portal_config_keys(final):
         del final.components[key]  # the instance built above is registered instead
-    return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict)
+    return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict,
+                      run_code)
 
 
 def boot(

@@ -2,11 +2,19 @@
 
 ::
 
-    exo-container check [files...]   parse, resolve, check classes/constructors/plugins;
-                                     every problem as "file:line: error|warning: message";
-                                     exit 1 on errors (--strict: on warnings too)
-    exo-container dump [files...]    the merged, resolved configuration as eXo XML
+    exo-container check [files...]   parse, resolve and merge; every problem (each problem of
+                                     a dropped file, every ${} nobody defined, imports not
+                                     found, unknown plugin targets) as
+                                     "file:line: error|warning: message";
+                                     --deep: also load the classes and check constructors
+                                     and plugins; exit 1 on errors (--strict: warnings too)
+    exo-container dump [files...]    the merged, resolved configuration as eXo XML;
+                                     exit 1 when a file was dropped
     exo-container graph [files...]   components and their constructor dependencies (--dot)
+
+``check`` and ``dump`` run no project code unless ``--deep``: no component module is
+imported and no object-param constructor runs (see :mod:`exo_container.codepolicy`);
+``graph`` needs the classes, so it loads them.
 
 Common options: ``-D name=value`` (repeatable), ``--properties FILE``,
 ``--extensions DIR`` (repeatable; default ``<folder of the first file>/extensions``),
@@ -21,6 +29,7 @@ import sys
 from typing import Sequence, TextIO
 
 from .boot import Deployment, load
+from .checks import unknown_external_targets
 from .container import ComponentAdapter, ExoContainer
 from .dump import dump_configuration
 from .errors import ConfigurationError, ConfigurationWarning, KernelError
@@ -37,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="folder of extensions (repeatable; default: extensions/ next to the first file)")
     common.add_argument("--profiles", default="", metavar="A,B", help="extra active profiles")
     common.add_argument("--strict", action="store_true", help="check: warnings fail too; dump/graph: any problem fails")
+    common.add_argument("--deep", action="store_true",
+                        help="check, dump: load the classes (imports project modules, builds object-params) and, "
+                             "for check, verify constructors and plugins")
 
     parser = argparse.ArgumentParser(prog="exo-container", description="Inspect eXo-style kernel configuration.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -57,18 +69,19 @@ def _defines(items: Sequence[str]) -> dict[str, str]:
     return defines
 
 
-def _load(args: argparse.Namespace) -> Deployment:
+def _load(args: argparse.Namespace, run_code: bool) -> Deployment:
     return load(
         args.files,
         properties_file=args.properties,
         extensions_dirs=args.extensions,
         system_properties=_defines(args.defines),
         profiles=[p.strip() for p in args.profiles.split(",") if p.strip()],
+        run_code=run_code,
     )
 
 
 def _deploy(args: argparse.Namespace) -> tuple[Deployment, ExoContainer]:
-    deployment = _load(args)
+    deployment = _load(args, run_code=True)
     return deployment, deployment.build_container()
 
 
@@ -86,29 +99,34 @@ def _count(n: int, noun: str) -> str:
 
 def check(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        deployment, container = _deploy(args)
-        container.verify()
+        deployment = _load(args, run_code=args.deep)
+        if args.deep:
+            problems = deployment.verify()
+        else:
+            problems = [*deployment.problems, *unknown_external_targets(deployment.configuration)]
     except KernelError as exc:  # a problem so bad that nothing could be built
         problem = exc if isinstance(exc, ConfigurationError) else ConfigurationError(str(exc))
         print(format_problem(problem), file=out)
         return 1
-    problems = container.problems
     for problem in problems:
         print(format_problem(problem), file=out)
     errors = sum(not isinstance(p, ConfigurationWarning) for p in problems)
     warnings = len(problems) - errors
-    components = sum(1 for a in container if a.config is not None)
+    components = len(deployment.configuration.components)
+    scope = "" if args.deep else " (classes not loaded: --deep imports them and checks constructors and plugins)"
     print(f"{_count(len(deployment.files), 'file')}, {_count(len(deployment.extensions), 'extension')}, "
-          f"{_count(components, 'component')}: {_count(errors, 'error')}, {_count(warnings, 'warning')}", file=out)
+          f"{_count(components, 'component')}: {_count(errors, 'error')}, {_count(warnings, 'warning')}{scope}",
+          file=out)
     return 1 if errors or (args.strict and warnings) else 0
 
 
 def dump(args: argparse.Namespace, out: TextIO) -> int:
-    deployment = _load(args)
+    """The merged configuration; exit 1 when a file was dropped (the dump lacks it), or on any problem with --strict."""
+    deployment = _load(args, run_code=args.deep)
     out.write(dump_configuration(deployment.configuration))
     for problem in deployment.problems:
         print(format_problem(problem), file=sys.stderr)
-    return 1 if args.strict and deployment.problems else 0
+    return 1 if deployment.errors or (args.strict and deployment.problems) else 0
 
 
 def _label(adapter: ComponentAdapter) -> str:

@@ -48,11 +48,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Ty
 from dependency_injector import containers, providers
 
 from .aliases import known_aliases, resolve_alias
+from .codepolicy import is_kernel_class
 from .errors import ConfigurationError, ConfigurationWarning, ContainerError
 from .injection import Constructor, Parameter, ParameterKind, constructors_of, qualified_name
 from .lifecycle import Disposable, Startable
 from .params import InitParams
-from .xml.model import ComponentConfig, Configuration, LifecyclePluginConfig, PluginConfig, Source
+from .xml.model import ComponentConfig, Configuration, ExternalPluginsConfig, LifecyclePluginConfig, PluginConfig, Source
 
 if TYPE_CHECKING:
     from .properties import PropertyStore
@@ -207,12 +208,14 @@ class ExoContainer:
         strict: bool = False,
         problems: Iterable[ConfigurationError] = (),
         instances: Mapping[Key, Any] | None = None,
+        run_code: bool = True,
     ) -> None:
         from .properties import PropertyStore
 
         self.configuration = configuration if configuration is not None else Configuration()
         self.properties = properties if properties is not None else PropertyStore()
         self.strict = strict
+        self.run_code = run_code  # False: only the kernel's own classes are loaded (codepolicy)
         self.problems: list[ConfigurationError] = list(problems)
         self._di = containers.DynamicContainer()
         self._adapters: dict[Key, ComponentAdapter] = {}
@@ -304,6 +307,8 @@ class ExoContainer:
         return names
 
     def _register_configured(self, config: ComponentConfig) -> None:
+        if not self.run_code and not is_kernel_class(config.type):
+            return  # not loaded, not registered: this container only serves the kernel's own classes
         try:
             implementation = load_class(config.type)
         except ClassNotFound as exc:
@@ -557,6 +562,9 @@ class ExoContainer:
 
     def _build_plugin(self, config: PluginConfig | LifecyclePluginConfig) -> Any:
         label = f"Plugin {config.name} ({config.type})" if config.name else f"Plugin {config.type}"
+        if not self.run_code and not is_kernel_class(config.type):
+            raise ConfigurationWarning(
+                f"{label}: not built, it is project code (--deep loads it); plugin skipped", *_where(config.source))
         try:
             cls = load_class(config.type)
         except ClassNotFound as exc:
@@ -596,19 +604,7 @@ class ExoContainer:
         for target, block in self.configuration.external_plugins.items():
             if target in self._adapters or target in self._by_name or not block.plugins:
                 continue
-            count = len(block.plugins)
-            file, line = _where(block.source or block.plugins[0].source)
-            sources = [p.source for p in block.plugins if p.source]
-            if sources and all(src.file == file for src in sources):
-                where = ", declared at line" + ("s " if len(sources) > 1 else " ") + ", ".join(str(src.line) for src in sources)
-            else:
-                where = ", declared at " + ", ".join(map(str, sources)) if sources else ""
-            self._problem(
-                ConfigurationWarning(
-                    f"External plugins for unknown target {target} ({count} plugin{'s' if count != 1 else ''}{where}) skipped",
-                    file, line,
-                )
-            )
+            self._problem(unknown_target_warning(block))
 
     # ------------------------------------------------------------------ container lifecycle plugins
 
@@ -764,6 +760,22 @@ class ExoContainer:
 
     def __repr__(self) -> str:
         return f"<ExoContainer {self._state}, {len(self._adapters)} components>"
+
+
+def unknown_target_warning(block: ExternalPluginsConfig) -> ConfigurationWarning:
+    """The warning for external plugins whose target no component matches (they are never applied)."""
+    count = len(block.plugins)
+    file, line = _where(block.source or block.plugins[0].source)
+    sources = [p.source for p in block.plugins if p.source]
+    if sources and all(src.file == file for src in sources):
+        where = ", declared at line" + ("s " if len(sources) > 1 else " ") + ", ".join(str(src.line) for src in sources)
+    else:
+        where = ", declared at " + ", ".join(map(str, sources)) if sources else ""
+    return ConfigurationWarning(
+        f"External plugins for unknown target {block.target_component} "
+        f"({count} plugin{'s' if count != 1 else ''}{where}) skipped",
+        file, line,
+    )
 
 
 def _is_a(cls: type, base: type) -> bool:

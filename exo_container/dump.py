@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from .codepolicy import UnbuiltObject
 from .params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
 from .xml.model import ComponentConfig, Configuration, LifecyclePluginConfig, PluginConfig, Source
 from .xml.namespaces import KERNEL_1_3
@@ -148,6 +149,12 @@ class _Writer:
 
     def object(self, parent: etree._Element, obj: Any) -> None:
         if obj is None:
+            return
+        if isinstance(obj, UnbuiltObject):  # read without --deep: written back as read
+            element = self.child(parent, "object", type=obj.type)
+            for name, value in obj.fields.items():
+                if value is not None:
+                    self.value(self.child(element, "field", name=name), value)
             return
         cls = type(obj)
         names = cls.__dict__.get("__java_names__", ())

@@ -46,3 +46,20 @@ class ConfigurationWarning(ConfigurationError):
     """
 
     severity = "warning"
+
+
+class FileRejected(ConfigurationError):
+    """A configuration file the kernel drops whole, with *every* problem found in it.
+
+    Reading goes on after a problem so that a deployer sees them all in one round
+    (``problems``, in document order); ``str()`` is the first one, with a count of the rest.
+    """
+
+    def __init__(self, problems: list[ConfigurationError]):
+        if not problems:
+            raise ValueError("a rejected file has at least one problem")
+        self.problems = list(problems)
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        message = first.message + (f" (and {more} more problem{'s' * (more != 1)} in this file)" if more else "")
+        super().__init__(message, first.file, first.line)

@@ -7,10 +7,12 @@ imported file overrides the file that imports it**. Relative imports resolve
 against the folder of the last *top-level* file (kernel behaviour, see ``urls``).
 
 Failures follow the kernel: a file that cannot be read or parsed is dropped whole,
-logged as "Cannot process the configuration <url>", recorded in ``problems``, and
-the rest of that top-level file's import tree is skipped; what was merged before
-stays and other top-level files go on. ``strict=True`` raises the first problem
-instead. Unlike the kernel (which recurses until the stack overflows), an import
+logged as "Cannot process the configuration <url>", recorded in ``problems`` (every
+problem of the file, then one error saying it was dropped), and the rest of that
+top-level file's import tree is skipped; what was merged before stays and other
+top-level files go on. An import that designates nothing (``jar:``/``classpath:`` not
+found, an unsupported URL) is a warning and only that import is skipped; a ``${}`` no
+property answered is a warning. ``strict=True`` raises the first error instead. Unlike the kernel (which recurses until the stack overflows), an import
 cycle is reported as a problem.
 
 Merging (``merge``): a component with a key seen before replaces it whole (keeping
@@ -27,7 +29,7 @@ import logging
 from pathlib import Path
 from typing import Sequence
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, ConfigurationWarning, FileRejected
 from .properties import PropertyStore
 from .urls import context_path_of, file_url_to_path, normalize_file_url, path_to_url, resolve_url
 from .xml.model import Configuration, ExternalPluginsConfig, Source
@@ -90,11 +92,13 @@ class ConfigurationLoader:
         profiles: set[str] | None = None,
         strict: bool = False,
         resource_roots: Sequence[Path] = (),
+        run_code: bool = True,
     ):
         self.properties = properties
         self.profiles = set(properties.profiles() if profiles is None else profiles)
         self.strict = strict
         self.resource_roots = [Path(r) for r in resource_roots]
+        self.run_code = run_code  # False: object-params of project classes are not built (codepolicy)
         self.configuration = Configuration()
         self.problems: list[ConfigurationError] = []
         self.loaded: list[str] = []  # file paths, in merge order
@@ -141,9 +145,12 @@ class ConfigurationLoader:
         if not path.is_file():
             where = f" (imported at {imported_at})" if imported_at else ""
             raise ConfigurationError(f"configuration file not found{where}", name)
-        parsed = parse_configuration(path, url=name, properties=self.properties, profiles=self.profiles)
+        parsed = parse_configuration(path, url=name, properties=self.properties, profiles=self.profiles,
+                                     run_code=self.run_code)
         merge(self.configuration, parsed)
         self.loaded.append(name)
+        for warning in parsed.warnings:
+            self._warn(warning)
         for text, source in parsed.imports:
             try:
                 target = resolve_url(text, context_path=self._context_path, context_dir=self._context_dir,
@@ -152,6 +159,9 @@ class ConfigurationLoader:
                 raise ConfigurationError(e.message, source.file, source.line) from None
             if target is None:
                 log.warning("%s: Couldn't process the URL for %s configuration file ignored", source, text)
+                self.problems.append(ConfigurationWarning(
+                    f"import {text} not found: nothing there to load (the kernel ignores it too)",
+                    source.file, source.line))
                 continue
             self._load(target, stack + (url,), source)
 
@@ -159,5 +169,16 @@ class ConfigurationLoader:
         if self.strict:
             raise error
         log.error("Cannot process the configuration: %s", error)
-        self.problems.append(error)
+        if isinstance(error, FileRejected):
+            count = len(error.problems)
+            self.problems.extend(error.problems)
+            self.problems.append(ConfigurationError(
+                f"file dropped whole, as the kernel does: nothing of it is loaded "
+                f"({count} problem{'s' * (count != 1)} listed above)", error.file))
+        else:
+            self.problems.append(error)
         return False
+
+    def _warn(self, warning: ConfigurationWarning) -> None:
+        log.warning("%s", warning)
+        self.problems.append(warning)

@@ -36,8 +36,12 @@ def java_trim(text: str) -> str:
     return text.strip(_JAVA_TRIM)
 
 
-def resolve_variables(text: str, lookup: Lookup) -> str:
-    """Substitute the ``${...}`` references of ``text`` using ``lookup`` (None = not found)."""
+def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = None) -> str:
+    """Substitute the ``${...}`` references of ``text`` using ``lookup`` (None = not found).
+
+    ``missing``, when given, receives the key of every reference that neither ``lookup``
+    nor a default answered (what ``exo-container check`` warns about).
+    """
     if not text or "${" not in text:
         return text
     out: list[str] = []
@@ -68,6 +72,8 @@ def resolve_variables(text: str, lookup: Lookup) -> str:
                 if value is not None:
                     resolved_any = True
                     out.append(value)
+                elif missing is not None:
+                    missing.append(key)
             start = i + 1
             state = _NORMAL
     if not resolved_any:
@@ -76,6 +82,6 @@ def resolve_variables(text: str, lookup: Lookup) -> str:
     return "".join(out)
 
 
-def resolve_string(text: str, lookup: Lookup) -> str:
+def resolve_string(text: str, lookup: Lookup, missing: list[str] | None = None) -> str:
     """What every string of a configuration file gets: substitution, then ``trim()``."""
-    return java_trim(resolve_variables(text, lookup))
+    return java_trim(resolve_variables(text, lookup, missing))

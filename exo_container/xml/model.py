@@ -88,3 +88,5 @@ class Configuration:
     imports: list[tuple[str, Source]] = field(default_factory=list)
     remove_configuration: list[str] = field(default_factory=list)
     source: str | None = None  # the file this was parsed from (None for a merge)
+    # what reading the file tolerated (``${}`` nobody answered); not merged: the loader reports them
+    warnings: list = field(default_factory=list)

@@ -42,6 +42,7 @@ from typing import Any, Iterable, Iterator
 from lxml import etree
 
 from ..aliases import resolve_alias
+from ..codepolicy import UnbuiltObject, is_kernel_class
 from .reading import INT_RANGE, LONG_RANGE, ParseContext
 
 BASE_VALUES = ("string", "int", "long", "boolean", "date", "double", "map", "collection", "native-array", "object")
@@ -202,6 +203,8 @@ class ObjectBuilder:
             if type_name in _SORTED:
                 items = self._sorted(element, items, type_name)
             return self._hashable(element, OrderedSet, items)
+        if not self.ctx.run_code and not is_kernel_class(type_name):
+            return items  # a project's own collection class is not loaded: its items as a list
         cls = self._class(element, type_name)
         if isinstance(cls, type) and issubclass(cls, collections.abc.MutableSet):
             return self._hashable(element, lambda xs: _filled_set(cls, xs), items)
@@ -214,7 +217,7 @@ class ObjectBuilder:
     def map(self, element: etree._Element) -> dict:
         type_name = self.ctx.attribute(element, "type")
         cls: Any = dict
-        if type_name not in _MAPS:
+        if type_name not in _MAPS and (self.ctx.run_code or is_kernel_class(type_name)):
             cls = self._class(element, type_name)
             if not (isinstance(cls, type) and issubclass(cls, dict)):
                 raise self.ctx.error(element, f"map type {type_name!r} is not an instantiable map")
@@ -249,22 +252,37 @@ class ObjectBuilder:
 
     def object(self, element: etree._Element) -> Any:
         type_name = self.ctx.attribute(element, "type")
+        if not self.ctx.run_code and not is_kernel_class(type_name):
+            return self._unbuilt(element, type_name)
         cls = self._class(element, type_name)
         instance = self._instantiate(element, cls)
         for field_element in self.ctx.children(element, [("field", "*")])["field"]:
-            name = self.ctx.attribute(field_element, "name")
-            value = self.holder_value(field_element)
-            hint = self._field_hint(field_element, cls, instance, name, type_name)
-            if not _accepts(hint, value):
-                raise self.ctx.error(
-                    field_element,
-                    f"field {name!r} of {type_name} expects {_hint_name(hint)}, got {type(value).__name__} {value!r}",
-                )
-            try:
-                setattr(instance, name, value)
-            except (AttributeError, TypeError) as e:
-                raise self.ctx.error(field_element, f"cannot set field {name!r} of {type_name}: {e}") from None
+            self.ctx.collect(self._field, field_element, cls, instance, type_name)  # every bad field is reported
         return instance
+
+    def _unbuilt(self, element: etree._Element, type_name: str) -> UnbuiltObject:
+        """The object as written, its class neither imported nor instantiated (see ``codepolicy``)."""
+        unbuilt = UnbuiltObject(type_name)
+        for field_element in self.ctx.children(element, [("field", "*")])["field"]:
+            name = self.ctx.collect(self.ctx.attribute, field_element, "name")
+            value = self.ctx.collect(self.holder_value, field_element)
+            if name is not None:
+                unbuilt.fields[name] = value
+        return unbuilt
+
+    def _field(self, field_element: etree._Element, cls: type, instance: Any, type_name: str) -> None:
+        name = self.ctx.attribute(field_element, "name")
+        value = self.holder_value(field_element)
+        hint = self._field_hint(field_element, cls, instance, name, type_name)
+        if not _accepts(hint, value):
+            raise self.ctx.error(
+                field_element,
+                f"field {name!r} of {type_name} expects {_hint_name(hint)}, got {type(value).__name__} {value!r}",
+            )
+        try:
+            setattr(instance, name, value)
+        except (AttributeError, TypeError) as e:
+            raise self.ctx.error(field_element, f"cannot set field {name!r} of {type_name}: {e}") from None
 
     def _class(self, element: etree._Element, type_name: str) -> Any:
         try:

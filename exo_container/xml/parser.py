@@ -4,8 +4,9 @@ Steps, as in ``ConfigurationManagerImpl.addConfiguration``: safe XML parse ->
 namespace check -> profile filter on the raw tree -> element-by-element reading in
 the order the binding enforces, ``${}`` resolved and trimmed where the binding has a
 String (not in ``priority``, ``show-deploy-info``, ``multi-instance``, ``date`` or
-``profiles``), object-params built on the spot. Any violation raises a
-ConfigurationError naming the file and line: the caller drops the whole file.
+``profiles``), object-params built on the spot. Any violation drops the whole file, as in
+the kernel; reading goes on past it to find the others, and :class:`FileRejected` names
+them all (each with file and line).
 
 Where the kernel is non-deterministic (Java HashMaps of components and
 init-params) the model keeps document order.
@@ -17,7 +18,7 @@ from typing import Iterable
 
 from lxml import etree
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, FileRejected
 from ..params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
 from ..profiles import filter_profiles
 from .model import (
@@ -60,10 +61,12 @@ def parse_configuration(
     properties,
     profiles: Iterable[str] = (),
     honour_profiles_without_namespace: bool = False,
+    run_code: bool = True,
 ) -> Configuration:
     """Parse one file. ``source`` is a path or the document bytes; ``url`` names it in
     errors and in every ``Source``; ``properties`` is a PropertyStore (or anything with
-    a ``lookup(key) -> str | None``)."""
+    a ``lookup(key) -> str | None``). ``run_code=False`` builds no object-param of a
+    class outside the kernel (see :mod:`exo_container.codepolicy`)."""
     if isinstance(source, bytes):
         data = source
     else:
@@ -82,7 +85,12 @@ def parse_configuration(
         raise ConfigurationError(f"root element is <{local}>, expected <configuration>", url, root.sourceline)
     filter_profiles(root, profiles, honour_without_namespace=honour_profiles_without_namespace)
     lookup = properties.lookup if hasattr(properties, "lookup") else properties
-    return _Reader(ParseContext(url, lookup)).configuration(root)
+    ctx = ParseContext(url, lookup, run_code)
+    config = ctx.collect(_Reader(ctx).configuration, root)
+    if ctx.errors or config is None:
+        raise FileRejected(ctx.errors)
+    config.warnings = ctx.warnings
+    return config
 
 
 class _Reader:
@@ -97,28 +105,29 @@ class _Reader:
         found = self.ctx.children(root, CONFIGURATION)
         config = Configuration(source=self.ctx.url)
         container_plugins: dict[str, LifecyclePluginConfig] = {}
-        for element in found["container-lifecycle-plugin"]:
-            plugin = self.container_lifecycle_plugin(element)
+        for plugin in self.each(self.container_lifecycle_plugin, found["container-lifecycle-plugin"]):
             container_plugins[plugin.type] = plugin
         config.container_lifecycle_plugins = list(container_plugins.values())
         component_plugins: dict[str, LifecyclePluginConfig] = {}
-        for element in found["component-lifecycle-plugin"]:
-            plugin = self.component_lifecycle_plugin(element)
+        for plugin in self.each(self.component_lifecycle_plugin, found["component-lifecycle-plugin"]):
             component_plugins[plugin.type] = plugin
         config.component_lifecycle_plugins = list(component_plugins.values())
-        for element in found["component"]:
-            component = self.component(element)
+        for component in self.each(self.component, found["component"]):
             config.components[component.effective_key] = component
-        for element in found["external-component-plugins"]:
-            block = self.external_plugins(element)
+        for block in self.each(self.external_plugins, found["external-component-plugins"]):
             existing = config.external_plugins.get(block.target_component)
             if existing is None:
                 config.external_plugins[block.target_component] = block
             else:
                 existing.plugins.extend(block.plugins)
-        config.imports = [(self.ctx.string(e), self.source(e)) for e in found["import"]]
-        config.remove_configuration = [self.ctx.string(e) for e in found["remove-configuration"]]
+        config.imports = [(text, self.source(e)) for e in found["import"]
+                          if (text := self.ctx.collect(self.ctx.string, e)) is not None]
+        config.remove_configuration = list(self.each(self.ctx.string, found["remove-configuration"]))
         return config
+
+    def each(self, read, elements: Iterable[etree._Element]) -> list:
+        """``read`` applied to each element; one that fails is recorded and left out."""
+        return [item for item in (self.ctx.collect(read, e) for e in elements) if item is not None]
 
     # --- top-level elements ------------------------------------------------------------
 
@@ -152,7 +161,7 @@ class _Reader:
         plugins = []
         if plugins_element is not None:
             listed = self.ctx.children(plugins_element, [("component-plugin", "*")])["component-plugin"]
-            plugins = [self.plugin(e) for e in listed]
+            plugins = self.each(self.plugin, listed)
         key = self.ctx.optional_string(self.ctx.one(f, "key"))
         return ComponentConfig(
             type=self.ctx.string(f["type"][0]),
@@ -170,7 +179,7 @@ class _Reader:
         f = self.ctx.children(element, EXTERNAL_PLUGINS)
         return ExternalPluginsConfig(
             target_component=self.ctx.string(f["target-component"][0]),
-            plugins=[self.plugin(e) for e in f["component-plugin"]],
+            plugins=self.each(self.plugin, f["component-plugin"]),
             source=self.source(element),
         )
 
@@ -194,23 +203,31 @@ class _Reader:
             return None
         f = self.ctx.children(element, INIT_PARAMS)
         params = InitParams()
-        for e in f["value-param"]:
-            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "1")])
-            params.add(ValueParam(self._name(p), self._description(p), value=self.ctx.string(p["value"][0])))
-        for e in f["values-param"]:
-            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "*")])
-            params.add(ValuesParam(self._name(p), self._description(p), values=[self.ctx.string(v) for v in p["value"]]))
-        for e in f["properties-param"]:
-            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("property", "*")])
-            properties: dict[str, str] = {}
-            for prop in p["property"]:
-                self.ctx.children(prop, [])
-                properties[self.ctx.attribute(prop, "name")] = self.ctx.attribute(prop, "value")
-            params.add(PropertiesParam(self._name(p), self._description(p), properties=properties))
-        for e in f["object-param"]:
-            p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("object", "1")])
-            params.add(ObjectParameter(self._name(p), self._description(p), object=self.objects.object(p["object"][0])))
+        for kind, read in (("value-param", self.value_param), ("values-param", self.values_param),
+                           ("properties-param", self.properties_param), ("object-param", self.object_param)):
+            for param in self.each(read, f[kind]):
+                params.add(param)
         return params
+
+    def value_param(self, e: etree._Element) -> ValueParam:
+        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "1")])
+        return ValueParam(self._name(p), self._description(p), value=self.ctx.string(p["value"][0]))
+
+    def values_param(self, e: etree._Element) -> ValuesParam:
+        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "*")])
+        return ValuesParam(self._name(p), self._description(p), values=[self.ctx.string(v) for v in p["value"]])
+
+    def properties_param(self, e: etree._Element) -> PropertiesParam:
+        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("property", "*")])
+        properties: dict[str, str] = {}
+        for prop in p["property"]:
+            self.ctx.children(prop, [])
+            properties[self.ctx.attribute(prop, "name")] = self.ctx.attribute(prop, "value")
+        return PropertiesParam(self._name(p), self._description(p), properties=properties)
+
+    def object_param(self, e: etree._Element) -> ObjectParameter:
+        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("object", "1")])
+        return ObjectParameter(self._name(p), self._description(p), object=self.objects.object(p["object"][0]))
 
     def _name(self, found) -> str:
         return self.ctx.string(found["name"][0])

@@ -8,12 +8,12 @@ names the file and the line of the offending element.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Sequence, TypeVar
 
 from lxml import etree
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, ConfigurationWarning
 from ..variables import java_trim, resolve_string
 from .namespaces import KERNEL_NAMESPACES, split_tag
 
@@ -27,12 +27,32 @@ INT_RANGE = (-(2**31), 2**31 - 1)
 LONG_RANGE = (-(2**63), 2**63 - 1)
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class ParseContext:
-    """The file being read and what its ``${}`` resolve against."""
+    """The file being read and what its ``${}`` resolve against.
+
+    Reading does not stop at the first problem: :meth:`collect` records it in ``errors``
+    and skips the element, so every problem of a file is reported in one round (the file
+    is still dropped whole when there is any). ``warnings`` gets every ``${}`` that no
+    property and no default answered.
+    """
 
     url: str
     lookup: Lookup
+    run_code: bool = True  # False: object-params of non-kernel classes stay UnbuiltObject (codepolicy)
+    errors: list[ConfigurationError] = field(default_factory=list)
+    warnings: list[ConfigurationWarning] = field(default_factory=list)
+
+    def collect(self, read: Callable[..., T], *args: object) -> T | None:
+        """``read(*args)``, or None after recording its ConfigurationError."""
+        try:
+            return read(*args)
+        except ConfigurationError as e:
+            self.errors.append(e)
+            return None
 
     # --- errors and names --------------------------------------------------------------
 
@@ -63,17 +83,20 @@ class ParseContext:
             j = pos
             while j < len(spec) and spec[j][0] != name:
                 j += 1
-            if j == len(spec):
+            if j == len(spec):  # recorded and skipped: the next children may show more problems
                 expected = _expected(spec, pos)
                 if name in found:
-                    raise self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here")
-                raise self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})")
+                    self.errors.append(self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here"))
+                else:
+                    self.errors.append(self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})"))
+                continue
             for k in range(pos, j):
                 missing, card = spec[k]
                 if card == "1" and not found[missing]:
                     raise self.error(child, f"<{parent}> needs <{missing}> before <{name}>")
             if spec[j][1] in "1?" and found[name]:
-                raise self.error(child, f"<{name}> may appear only once in <{parent}>")
+                self.errors.append(self.error(child, f"<{name}> may appear only once in <{parent}>"))
+                continue
             found[name].append(child)
             pos = j
         for missing, card in spec[pos:]:
@@ -95,7 +118,19 @@ class ParseContext:
 
     def string(self, element: etree._Element) -> str:
         """A binding String: ``${}`` substituted, then trimmed."""
-        return resolve_string(self.raw_text(element), self.lookup)
+        return self._resolve(element, self.raw_text(element), f"<{self.name(element)}>")
+
+    def _resolve(self, element: etree._Element, text: str, where: str) -> str:
+        missing: list[str] = []
+        value = resolve_string(text, self.lookup, missing)
+        if missing:
+            # the kernel keeps every reference when none resolved, else drops the unresolved ones
+            fate = "left as written" if value == java_trim(text) else "replaced by nothing"
+            for key in missing:
+                self.warnings.append(ConfigurationWarning(
+                    f"${{{key}}} in {where} is not defined (no property, no default): {fate}",
+                    self.url, element.sourceline))
+        return value
 
     def optional_string(self, element: etree._Element | None) -> str | None:
         return None if element is None else self.string(element)
@@ -105,7 +140,7 @@ class ParseContext:
         value = element.get(name)
         if value is None:
             raise self.error(element, f"<{self.name(element)}> is missing its required attribute {name!r}")
-        return resolve_string(value, self.lookup)
+        return self._resolve(element, value, f"<{self.name(element)} {name}=...>")
 
     # --- JiBX literals (no ${} substitution) -------------------------------------------
 

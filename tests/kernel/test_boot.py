@@ -79,8 +79,9 @@ def test_a_rejected_file_is_a_problem_and_the_rest_still_boots(write_config):
     container = boot(path, environ={})
     assert container.get_component_instance(Settings) is not None
     assert container.get_component_instance(Server) is None
-    [problem] = container.problems
-    assert problem.file.endswith("broken.xml")
+    problem, dropped = container.problems
+    assert problem.file.endswith("broken.xml") and "<bogus>" in problem.message
+    assert dropped.file == problem.file and dropped.message.startswith("file dropped whole")
 
 
 def test_a_rejected_file_is_fatal_in_strict_mode(write_config):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from exo_container.errors import ConfigurationError
+from exo_container.errors import ConfigurationError, ConfigurationWarning
 from exo_container.loader import ConfigurationLoader
 from exo_container.properties import PropertyStore
 from exo_container.urls import file_url_to_path, find_resource, resolve_url
@@ -177,6 +177,10 @@ def test_import_not_found_is_skipped_with_a_warning(write_config, caplog):
         assert config.add_configuration(top)
     assert list(config.configuration.components) == ["B"]
     assert "Couldn't process the URL for jar:/nowhere/x.xml configuration file ignored" in caplog.text
+    [warning] = config.problems
+    assert isinstance(warning, ConfigurationWarning)
+    assert (warning.file, warning.line) == (str(top), 3)
+    assert warning.message.startswith("import jar:/nowhere/x.xml not found")
 
 
 def test_failing_import_skips_the_rest_of_the_tree_and_keeps_what_was_merged(write_config):
@@ -189,7 +193,9 @@ def test_failing_import_skips_the_rest_of_the_tree_and_keeps_what_was_merged(wri
     assert [str(p) for p in config.problems] == [
         f"{top.parent / 'broken.xml'}:3: unknown element <oops> in <configuration> (expected "
         "<container-lifecycle-plugin>, <component-lifecycle-plugin>, <component>, <external-component-plugins>, "
-        "<import>, <remove-configuration>)"]
+        "<import>, <remove-configuration>)",
+        f"{top.parent / 'broken.xml'}: file dropped whole, as the kernel does: nothing of it is loaded "
+        "(1 problem listed above)"]
 
 
 def test_war_import_without_extension_folder_names_the_importing_line(write_config):
@@ -213,7 +219,8 @@ def test_a_broken_top_level_file_does_not_stop_the_next_one(write_config, caplog
     with caplog.at_level(logging.ERROR):
         config.add_configuration(bad)
         config.add_configuration(good)
-    assert (list(config.configuration.components), len(config.problems)) == (["Good"], 1)
+    assert list(config.configuration.components) == ["Good"]
+    assert [p.file for p in config.problems] == [str(bad), str(bad)]  # its problem, then "file dropped"
     assert "Cannot process the configuration" in caplog.text
 
 

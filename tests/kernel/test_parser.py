@@ -541,3 +541,50 @@ def test_double_rejects_non_java_literals():
         <object type="parse_samples.Person"><field name="size"><double>1_000</double></field></object>
         </object-param></init-params></component>""")
     assert message == "test.xml:4: bad double '1_000' in <double>"
+
+
+# --- reading without running project code (exo-container check/dump without --deep) ---
+
+def parse_without_code(body: str):
+    return parse_configuration(kernel_document(body).encode(), url="test.xml", properties=PropertyStore(),
+                               run_code=False)
+
+
+def test_without_code_an_object_of_a_project_class_is_kept_as_written():
+    from exo_container.codepolicy import UnbuiltObject
+
+    config = parse_without_code("""
+        <component><type>T</type><init-params><object-param><name>o</name>
+          <object type="no_such_module.Thing">
+            <field name="size"><int>3</int></field>
+            <field name="inner"><object type="no_such_module.Inner"/></field>
+          </object>
+        </object-param></init-params></component>""")
+    obj = config.components["T"].init_params.get_object_param("o").object
+    assert obj == UnbuiltObject("no_such_module.Thing", {"size": 3, "inner": UnbuiltObject("no_such_module.Inner")})
+
+
+def test_without_code_the_kernels_own_objects_are_still_built():
+    from exo_container.extensions import PortalContainerDefinition
+
+    config = parse_without_code("""
+        <component><type>T</type><init-params><object-param><name>o</name>
+          <object type="org.exoplatform.container.definition.PortalContainerDefinition">
+            <field name="name"><string>portal</string></field>
+          </object>
+        </object-param></init-params></component>""")
+    obj = config.components["T"].init_params.get_object_param("o").object
+    assert isinstance(obj, PortalContainerDefinition) and obj.name == "portal"
+
+
+def test_every_bad_field_of_an_object_is_reported():
+    with pytest.raises(ConfigurationError) as e:
+        parse("""
+            <component><type>T</type><init-params><object-param><name>o</name>
+              <object type="org.exoplatform.container.definition.PortalContainerDefinition">
+                <field name="nope"><string>x</string></field>
+                <field name="name"><int>x</int></field>
+              </object>
+            </object-param></init-params></component>""")
+    assert [p.line for p in e.value.problems] == [5, 6]
+    assert str(e.value).endswith("(and 1 more problem in this file)")

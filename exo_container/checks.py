@@ -1,0 +1,37 @@
+"""What ``exo-container check`` can tell from the configuration alone, loading no project class.
+
+The deep checks (classes exist, constructors are satisfiable, set-methods exist) need
+the classes: :meth:`exo_container.container.ExoContainer.verify`. Without them, an
+external-plugins target can still be compared with the components by name: the key or
+type as written, its Python path when it is a known Java alias, and the Java aliases
+of a Python path.
+"""
+from __future__ import annotations
+
+from .aliases import known_aliases
+from .codepolicy import python_path
+from .container import ExoContainer, unknown_target_warning
+from .errors import ConfigurationWarning
+from .extensions import PortalContainerConfig
+from .injection import qualified_name
+from .properties import PropertyStore
+from .xml.model import Configuration
+
+# registered as instances by every boot, so never in the configuration's components
+BUILT_INS = (ExoContainer, PropertyStore, PortalContainerConfig)
+
+
+def unknown_external_targets(configuration: Configuration) -> list[ConfigurationWarning]:
+    """A warning for each external-plugins block whose target names no configured component."""
+    java_names: dict[str, list[str]] = {}
+    for java, python in known_aliases().items():
+        java_names.setdefault(python, []).append(java)
+    names: set[str] = set()
+    for cls in BUILT_INS:
+        names.update((qualified_name(cls), *java_names.get(qualified_name(cls), ())))
+    for component in configuration.components.values():
+        for name in filter(None, (component.key, component.type)):
+            path = python_path(name)
+            names.update((name, path, *java_names.get(path, ())))
+    return [unknown_target_warning(block) for target, block in configuration.external_plugins.items()
+            if block.plugins and target not in names]
