@@ -18,7 +18,7 @@ from webconferencing.identity import IdentityDirectory
 from webconferencing.service import WebConferencingService
 from webconferencing.storage import Database
 
-from . import auth, headers, pages, rest, ws
+from . import auth, headers, operations, pages, rest, ws
 from .auth import TokenIssuer, csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
@@ -79,6 +79,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     app.context_processor(lambda: {"csrf_token": csrf_token()})
     app.teardown_request(lambda _exc: ctx.release_database())
     register_error_handlers(app)
+    operations.install(app, container, ctx)  # /metrics, /health/*, request ids, trusted proxies
     headers.install(app)  # CSP, frame and sniffing headers on every response
     for blueprint in (auth.bp, rest.bp, ws.bp, pages.bp):
         app.register_blueprint(blueprint)

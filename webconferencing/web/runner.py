@@ -15,7 +15,10 @@ from gunicorn.workers.ggevent import GeventWorker
 from exo_container.boot import boot
 from webconferencing.errors import ProviderConfigurationError
 
+from webconferencing.observability.multiprocess import mark_process_dead
+
 from .app import create_app, shutdown_app
+from .operations import operations_of
 from .server import ServeOptions
 from .settings import ServerSettings
 
@@ -30,6 +33,11 @@ KEEPALIVE = 2
 
 class ExoGeventWorker(GeventWorker):
     def handle_exit(self, sig, frame):
+        drain = _start_stopping(getattr(self, "wsgi", None))  # not ready from now on (load balancers drain it)
+        if drain > 0 and not getattr(self, "_draining", False):
+            self._draining = True
+            gevent.spawn_later(drain, self.handle_exit, sig, frame)  # keep serving while the balancer notices
+            return
         super().handle_exit(sig, frame)  # stop accepting; gunicorn then waits for the open connections
         gevent.spawn(self._close_websockets)
 
@@ -41,6 +49,12 @@ class ExoGeventWorker(GeventWorker):
         app = getattr(self, "wsgi", None)
         if app is not None and hasattr(app, "extensions"):
             shutdown_app(app)
+
+
+def _start_stopping(app) -> float:
+    """Readiness turns 503 (see web/health.py); the seconds to go on serving first (exo.server.drain.seconds)."""
+    operations = operations_of(app) if app is not None and hasattr(app, "extensions") else None
+    return operations.stopping() if operations is not None else 0.0
 
 
 class ExoServerApplication(BaseApplication):
@@ -69,6 +83,7 @@ class ExoServerApplication(BaseApplication):
             "control_socket_disable": True,  # one per user by default: several servers would fight over it
             "post_worker_init": self._post_worker_init,
             "worker_exit": self._worker_exit,
+            "child_exit": lambda _arbiter, worker: mark_process_dead(worker.pid),  # its live gauges end with it
         }
         for name, value in config.items():
             self.cfg.set(name, value)

@@ -154,12 +154,16 @@ def check(options: ServeOptions) -> int:
 
 
 def serve(options: ServeOptions) -> int:
+    from webconferencing.observability import logs, multiprocess
+
+    multiprocess.prepare()  # before anything imports prometheus_client (it picks its value store at import)
     from exo_container.boot import load
     from exo_container.errors import ConfigurationError
 
     try:
         deployment = load(options.configuration, **options.boot_arguments())
         settings = _settings(options, deployment.properties).with_secret()
+        logs.configure(logs.format_of(deployment.properties.as_dict()))
     except (ConfigurationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

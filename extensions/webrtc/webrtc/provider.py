@@ -4,6 +4,11 @@
 (``{"urls": ..., "username": ..., "credential": ...}``) or a single one -- or a comma separated list of
 ``stun:``/``turn:`` URLs. Empty is valid: on a LAN or on loopback, host candidates are enough. A bad value fails the
 provider at boot with the property's name, so a typo is not discovered by users whose calls never connect.
+
+With a TURN shared secret (``turn-secret``, ``webconferencing.webrtc.turn.secret``, coturn's ``static-auth-secret``)
+and ``turn-urls``, browsers get expiring per-user TURN credentials (:mod:`.turn`) from ``GET`` :data:`ICE_SERVERS_PATH`
+instead of static ones: the settings then carry ``iceServersUrl``, and static TURN entries are refused (their
+password would be the same for everyone, forever).
 """
 from __future__ import annotations
 
@@ -16,14 +21,23 @@ from webconferencing.errors import InvalidCallArgument, ProviderConfigurationErr
 from webconferencing.identity import IdentityDirectory
 from webconferencing.provider import CallProvider
 
+from .turn import TurnConfigurationError, TurnCredentials, parse_ttl, parse_urls
+
 TYPE = "webrtc"
 TITLE = "WebRTC"
 VERSION = "1.0.0"
 
 CONFIG_ICE_SERVERS = "ice-servers"
 CONFIG_MAX_PARTICIPANTS = "max-participants"
+CONFIG_TURN_SECRET = "turn-secret"
+CONFIG_TURN_URLS = "turn-urls"
+CONFIG_TURN_TTL = "turn-ttl"
 PROPERTIES = {CONFIG_ICE_SERVERS: "webconferencing.webrtc.iceServers",
-              CONFIG_MAX_PARTICIPANTS: "webconferencing.webrtc.maxParticipants"}
+              CONFIG_MAX_PARTICIPANTS: "webconferencing.webrtc.maxParticipants",
+              CONFIG_TURN_SECRET: "webconferencing.webrtc.turn.secret",
+              CONFIG_TURN_URLS: "webconferencing.webrtc.turn.urls",
+              CONFIG_TURN_TTL: "webconferencing.webrtc.turn.ttl"}
+ICE_SERVERS_PATH = "/portal/rest/webconferencing/webrtc/iceservers"
 EDITABLE = {"iceServers": CONFIG_ICE_SERVERS, "maxParticipants": CONFIG_MAX_PARTICIPANTS}
 
 ICE_SCHEMES = ("stun:", "stuns:", "turn:", "turns:")
@@ -100,7 +114,31 @@ class WebRTCProvider(CallProvider):
         super().__init__(params)
         self.ice_servers = self._parsed(CONFIG_ICE_SERVERS, parse_ice_servers)
         self.max_participants = self._parsed(CONFIG_MAX_PARTICIPANTS, parse_max_participants)
+        self.turn = self._turn()
         identities.register_im_type(TYPE, TITLE)
+
+    def _turn(self) -> TurnCredentials | None:
+        secret = str(self.config.get(CONFIG_TURN_SECRET) or "").strip()
+        if not secret:
+            return None
+        urls = self._parsed(CONFIG_TURN_URLS, parse_urls)
+        ttl = self._parsed(CONFIG_TURN_TTL, parse_ttl)
+        try:
+            turn = TurnCredentials(secret, tuple(urls), ttl)
+            _no_static_turn(self.ice_servers)
+        except TurnConfigurationError as exc:
+            raise ProviderConfigurationError(
+                f"{type(self).__name__}: provider-configuration property '{CONFIG_TURN_SECRET}' "
+                f"({PROPERTIES[CONFIG_TURN_SECRET]}): {exc}", key=CONFIG_TURN_SECRET) from None
+        return turn
+
+    def ice_servers_for(self, user_id: str) -> list[dict[str, Any]]:
+        """The RTCIceServers for one user now: the configured ones, plus TURN with fresh credentials when a shared
+        secret is set."""
+        servers = list(self.ice_servers)
+        if self.turn is not None:
+            servers.append(self.turn.ice_server(user_id))
+        return servers
 
     def _parsed(self, key: str, parse):
         try:
@@ -122,8 +160,20 @@ class WebRTCProvider(CallProvider):
     def get_version(self) -> str:
         return VERSION
 
+    def get_max_participants(self) -> int | None:
+        return self.max_participants
+
     def get_settings(self) -> dict:
-        return {**super().get_settings(), "iceServers": self.ice_servers, "maxParticipants": self.max_participants}
+        settings = {**super().get_settings(), "iceServers": self.ice_servers, "maxParticipants": self.max_participants}
+        if self.turn is not None:
+            settings["iceServersUrl"] = ICE_SERVERS_PATH  # per-user TURN credentials: ask before each call
+        return settings
+
+    def get_blueprint(self):
+        """``GET`` :data:`ICE_SERVERS_PATH` (imported here: the provider itself does not need Flask)."""
+        from .web import create_blueprint
+
+        return create_blueprint(self)
 
     def get_editable_settings(self) -> dict[str, Any]:
         return {"iceServers": self.ice_servers, "maxParticipants": self.max_participants}
@@ -132,7 +182,10 @@ class WebRTCProvider(CallProvider):
         """Stored as text in the configuration's own syntax (canonical JSON for the servers)."""
         try:
             if name == "iceServers":
-                return json.dumps(parse_ice_servers(value), separators=(",", ":"))
+                servers = parse_ice_servers(value)
+                if self.turn is not None:
+                    _no_static_turn(servers)
+                return json.dumps(servers, separators=(",", ":"))
             if name == "maxParticipants":
                 return str(parse_max_participants(value))
         except ValueError as exc:
@@ -145,3 +198,13 @@ class WebRTCProvider(CallProvider):
             self.ice_servers = parse_ice_servers(value)
         elif name == "maxParticipants":
             self.max_participants = parse_max_participants(value)
+
+
+def _no_static_turn(servers: list[dict[str, Any]]) -> None:
+    """With a shared secret, TURN credentials are issued per user: a static TURN entry would bypass them."""
+    for server in servers:
+        urls = server["urls"] if isinstance(server["urls"], list) else [server["urls"]]
+        static = [url for url in urls if url.startswith(("turn:", "turns:"))]
+        if static:
+            raise TurnConfigurationError(f"{static[0]} has a static password while TURN credentials are issued "
+                                         f"from the shared secret: list it in turn-urls instead")
