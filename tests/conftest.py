@@ -1,8 +1,11 @@
 """Session-wide fixtures shared by the test packages."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from .e2e.harness import CHROMIUM, chromium
 from .postgres_server import PostgresServer, find_bindir, unavailable_reason
 
 
@@ -25,3 +28,13 @@ def postgres_url(postgres_server: PostgresServer):
     url = postgres_server.create_schema()
     yield url
     postgres_server.drop_schema(url)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium for every browser test (e2e, security): Playwright's sync API allows one instance per
+    process, so the packages share this one."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with chromium() as launched:
+        yield launched

@@ -1,4 +1,4 @@
-"""One server and one browser for the whole e2e session (starting them is most of the runtime)."""
+"""One server for the whole e2e session (starting it is most of the runtime); the browser is tests/conftest.py's."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import CHROMIUM, chromium, running_server
+from .harness import running_server
 
 
 @pytest.fixture(scope="session")
@@ -15,11 +15,3 @@ def server(tmp_path_factory):
         pytest.fail("exo-server is not installed next to this interpreter (pip install -e .)")
     with running_server(tmp_path_factory.mktemp("e2e-server")) as running:
         yield running
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with chromium() as launched:
-        yield launched
