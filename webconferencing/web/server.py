@@ -44,6 +44,7 @@ class ServeOptions:
     check: bool = False
     strict: bool = False
     log_level: str = "info"
+    lenient: bool = False  # start despite configuration errors, skipping what is broken (eXo's behaviour)
 
     def boot_arguments(self) -> dict:
         return {
@@ -71,6 +72,9 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
                         help="worker processes (more than 1 needs the Redis broker)")
     parser.add_argument("--check", action="store_true", help="validate the configuration, print problems, exit")
     parser.add_argument("--strict", action="store_true", help="any rejected configuration file is fatal")
+    parser.add_argument("--lenient", action="store_true",
+                        help="start even with configuration errors, skipping each broken file, component or plugin "
+                             "as eXo does (by default any error stops the server)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     args = parser.parse_args(argv)
     defines: dict[str, str] = {}
@@ -83,8 +87,10 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
         parser.error("--workers must be at least 1")
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
+    if args.strict and args.lenient:
+        parser.error("--strict and --lenient contradict each other")
     return ServeOptions(args.config, args.properties, args.extensions, defines, args.host, args.port,
-                        args.workers, args.check, args.strict, args.log_level)
+                        args.workers, args.check, args.strict, args.log_level, lenient=args.lenient)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,6 +159,17 @@ def check(options: ServeOptions) -> int:
     return EXIT_CONFIG if errors else EXIT_OK
 
 
+def _verified(deployment) -> list:
+    """Every problem the workers' boot would meet (unreadable files, missing classes, unsatisfiable constructors,
+    plugins without their set-method), found before any component is created."""
+    from exo_container.errors import ConfigurationError, KernelError
+
+    try:
+        return deployment.verify()
+    except KernelError as exc:
+        return [*deployment.problems, exc if isinstance(exc, ConfigurationError) else ConfigurationError(str(exc))]
+
+
 def serve(options: ServeOptions) -> int:
     from webconferencing.observability import logs, multiprocess
 
@@ -167,7 +184,14 @@ def serve(options: ServeOptions) -> int:
     except (ConfigurationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    if _print_problems(deployment.problems) and options.strict:
+    problems = deployment.problems if options.lenient else _verified(deployment)
+    errors = _print_problems(problems)
+    if errors and not options.lenient:
+        print(f"exo-server: not starting: {errors} configuration error(s) above, each with its file:line. Fix them, "
+              "or start anyway with --lenient: as eXo does, each broken file, component or plugin is then skipped.",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    if errors and options.strict:
         return EXIT_CONFIG
     workers_problem = _workers_problem(options, settings)
     if workers_problem:

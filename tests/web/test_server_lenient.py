@@ -1,0 +1,48 @@
+"""``exo-server`` and a broken extension: it refuses to start, naming file:line and ``--lenient``; with
+``--lenient`` it starts without the broken file, as eXo skips it (issue 10)."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .harness import Server
+
+
+def broken_extension(tmp_path: Path) -> tuple[Path, Path]:
+    """An extensions folder holding one extension whose configuration is malformed XML."""
+    folder = tmp_path / "more-extensions"
+    conf = folder / "broken" / "WEB-INF" / "conf" / "configuration.xml"
+    conf.parent.mkdir(parents=True)
+    conf.write_text('<configuration xmlns="http://www.exoplatform.org/xml/ns/kernel_1_3.xsd">\n'
+                    '  <component><type>x.Y</type>\n</configuration>\n', encoding="utf-8")
+    return folder, conf
+
+
+def test_a_broken_extension_stops_the_server_with_its_file_line_and_how_to_start_anyway(tmp_path):
+    folder, conf = broken_extension(tmp_path)
+    server = Server(tmp_path / "data", args=["--extensions", str(folder)])
+    server.data_dir.mkdir(parents=True)
+
+    done = subprocess.run(server.command(), cwd=server.data_dir, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 1
+    assert f"{conf}:3:" in done.stderr
+    assert "--lenient" in done.stderr
+    assert "ready on" not in done.stdout
+
+
+def test_lenient_starts_without_the_broken_file(tmp_path):
+    folder, conf = broken_extension(tmp_path)
+    server = Server(tmp_path / "data", args=["--extensions", str(folder), "--lenient"]).start()
+    try:
+        assert f"{conf}:3:" in server.log()  # still reported
+    finally:
+        assert server.stop() == 0
+
+
+def test_strict_and_lenient_together_are_a_usage_error(tmp_path):
+    server = Server(tmp_path, args=["--strict", "--lenient"])
+    tmp_path.mkdir(exist_ok=True)
+    done = subprocess.run(server.command(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--strict and --lenient contradict each other" in done.stderr
