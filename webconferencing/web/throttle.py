@@ -7,9 +7,14 @@ is refused before the password is checked, so a lucky guess during the lock-out 
 
 Counts live in the memory of one worker process: with N workers a client may get up to N times the limit (document,
 not a shared store: a restart or another worker forgetting the count only weakens, never breaks, the protection).
+
+Why the memory stays bounded: a key is at most a short digest long whatever name is tried (a megabyte user name
+must not become a megabyte key), a name or address whose failures all left the window is forgotten at the next
+failure or check, and at most :data:`MAX_KEYS` are kept (the least recently failed go first).
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -17,8 +22,9 @@ from collections import OrderedDict, deque
 from typing import Callable
 
 from webconferencing.errors import WebConferencingError
+from webconferencing.limits import MAX_ID_LENGTH
 
-MAX_KEYS = 100_000  # remembered names and addresses; the least recently failed are forgotten first
+MAX_KEYS = 50_000  # remembered names and addresses; the least recently failed are forgotten first
 
 
 class TooManyRequests(WebConferencingError):
@@ -42,10 +48,23 @@ class LoginThrottle:
 
     @staticmethod
     def _keys(username: str, address: str | None) -> list[str]:
-        keys = [f"user:{username.strip().lower()}"]
+        keys = [f"user:{_bounded(username.strip().lower())}"]
         if address:
-            keys.append(f"addr:{address}")
+            keys.append(f"addr:{_bounded(address)}")
         return keys
+
+    def remembered(self) -> int:
+        """How many names and addresses have failures in memory now."""
+        return len(self._failures)
+
+    def _forget_expired(self, now: float) -> None:
+        """Drop the keys whose newest failure left the window: they are first in the order, the least recently
+        failed (call with the lock held)."""
+        while self._failures:
+            key, failures = next(iter(self._failures.items()))
+            if failures and failures[-1] > now - self.window:
+                return
+            del self._failures[key]
 
     def _limit(self, key: str) -> int:
         return self.max_failures if key.startswith("user:") else self.max_address_failures
@@ -55,6 +74,7 @@ class LoginThrottle:
         now = self._clock()
         wait = 0.0
         with self._lock:
+            self._forget_expired(now)
             for key in self._keys(username, address):
                 failures = self._failures.get(key)
                 limit = self._limit(key)
@@ -69,6 +89,7 @@ class LoginThrottle:
     def failed(self, username: str, address: str | None) -> None:
         now = self._clock()
         with self._lock:
+            self._forget_expired(now)
             for key in self._keys(username, address):
                 failures = self._failures.pop(key, None)
                 if failures is None:
@@ -83,3 +104,10 @@ class LoginThrottle:
         reset the count of guesses at others')."""
         with self._lock:
             self._failures.pop(self._keys(username, None)[0], None)
+
+
+def _bounded(text: str) -> str:
+    """``text`` itself when it could be a real name or address, else its digest: same name, same key, bounded size."""
+    if len(text) <= MAX_ID_LENGTH:
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
