@@ -4,7 +4,9 @@ Records go to the ``webconferencing.CallLog`` logger in the original's format::
 
     | INFO  | [myconnector.call] peter-637565 Starting call: mary@peter -- 2018-03-21T16:05:39.546Z
 
-Only for providers whose ``is_log_enabled()`` is true; ``trace`` records are never spooled. Records are buffered
+Only for providers whose ``is_log_enabled()`` is true; ``trace`` records are never spooled. Every field is the
+client's text, so each is written on one line with its control characters escaped (``\n``, ``\x00``): a record can
+neither end its line nor forge another one (a fake ``| ERROR |`` record, a fake metrics line). Records are buffered
 and written by a background thread every ``flush-interval`` seconds, so a chatty client never waits on log I/O;
 the buffer is bounded (``buffer-size``): when a flood fills it, new records are dropped and counted (``dropped``).
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from exo_container import ConfigurationError, InitParams, Startable, java_name
 
 from .errors import ProviderNotFound
+from .limits import MAX_LOG_FIELD_LENGTH, MAX_LOG_MESSAGE_LENGTH, escape_controls
 from .service import WebConferencingService
 
 call_log = logging.getLogger("webconferencing.CallLog")
@@ -25,8 +28,8 @@ log = logging.getLogger(__name__)
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "warning": logging.WARNING,
           "error": logging.ERROR}
-MAX_FIELD_LENGTH = 64
-MAX_MESSAGE_LENGTH = 8192
+MAX_FIELD_LENGTH = MAX_LOG_FIELD_LENGTH
+MAX_MESSAGE_LENGTH = MAX_LOG_MESSAGE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,12 @@ class ClientLogRecord:
     timestamp: str
 
     def format(self) -> str:
-        """``| LEVEL | [provider.prefix] user-clientId message -- timestamp`` (level padded to 5 as in the original)."""
+        """``| LEVEL | [provider.prefix] user-clientId message -- timestamp`` (level padded to 5 as in the original),
+        on one line whatever the fields hold."""
         level = "WARN" if self.level.lower() == "warning" else self.level.upper()
         source = f"{self.provider}.{self.prefix}" if self.prefix else self.provider
-        return f"| {level:<5} | [{source}] {self.user_id}-{self.client_id} {self.message} -- {self.timestamp}"
+        return escape_controls(
+            f"| {level:<5} | [{source}] {self.user_id}-{self.client_id} {self.message} -- {self.timestamp}")
 
 
 def _number(params: InitParams | None, name: str, default: float) -> float:

@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable
 
 from .errors import WebConferencingError
+from .limits import escape_controls
 from .observability import logs
 from .observability.metrics import record_operation
 
@@ -54,7 +55,9 @@ def metered(operation: Callable[..., Any]) -> Callable[..., Any]:
             seconds = time.perf_counter() - started
             record_operation(name, status, seconds)
             if metrics.isEnabledFor(logging.DEBUG):
-                metrics.debug("operation=%s user=%s call=%s status=%s duration=%.3fms", name, user_id or "-",
-                              call_id or "-", status, seconds * 1000)
+                # the ids are the caller's text: escaped, so a line break in one cannot forge another line
+                metrics.debug("operation=%s user=%s call=%s status=%s duration=%.3fms", name,
+                              escape_controls(str(user_id or "-")), escape_controls(str(call_id or "-")), status,
+                              seconds * 1000)
 
     return wrapper
