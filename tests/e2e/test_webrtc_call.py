@@ -133,6 +133,51 @@ def test_mute_and_camera_off_disable_the_local_tracks(pair):
     assert enabled == [True]
 
 
+def test_each_side_s_video_tile_is_named_with_the_other_one_s_display_name(pair):
+    john, mary = pair
+    connect(john, mary)
+    expect(john.locator(".webrtc-call .webrtc-peer[data-user-id=mary] .webrtc-peer-name")).to_have_text(
+        "Mary Williams")
+    expect(mary.locator(".webrtc-call .webrtc-peer[data-user-id=john] .webrtc-peer-name")).to_have_text(
+        "John Smith")
+
+
+# Records every value the overlay's data-state takes (attributeOldValue: values a batch skipped are not lost)
+WATCH_STATES = """() => {
+    window.seenStates = [];
+    new MutationObserver(records => records.forEach(record => {
+        if (record.target.classList.contains("webrtc-call") && record.oldValue !== null) {
+            window.seenStates.push(record.oldValue);
+        }
+    })).observe(document.body, {subtree: true, attributeFilter: ["data-state"], attributeOldValue: true});
+}"""
+SEEN_STATES = """id => window.seenStates.concat(
+    [document.querySelector(`.webrtc-call[data-call-id="${id}"]`).dataset.state])"""
+
+
+def test_the_overlay_shows_each_state_of_the_call_in_order(pair):
+    john, mary = pair
+    john.evaluate(WATCH_STATES)
+    connect(john, mary)
+    expect(john.locator(".webrtc-call")).to_have_attribute("data-state", "connected")
+    assert john.evaluate(SEEN_STATES, CALL) == ["starting", "joining", "waiting", "connected"]
+    assert john.evaluate("id => webConferencing.findProvider('webrtc').getCall(id).state.name", CALL) == "connected"
+
+
+def test_after_a_hang_up_both_sides_show_the_call_ended_and_why_until_closed(pair):
+    john, mary = pair
+    connect(john, mary)
+    john.locator(".webrtc-call .webrtc-hangup").click()
+    for page, reason in ((john, "Call ended"), (mary, "The other side hung up")):
+        ended = page.locator(f".webrtc-call[data-call-id='{CALL}']")
+        expect(ended).to_have_attribute("data-state", "ended")
+        expect(ended.locator(".webrtc-call-status")).to_have_text(reason)
+        expect(ended.locator(".webrtc-hangup")).to_be_hidden()
+        expect(ended.locator(".webrtc-peer")).to_have_count(0)
+    mary.locator(".webrtc-call .webrtc-close").click()
+    expect(mary.locator(".webrtc-call")).to_have_count(0)
+
+
 # ******** Group call: a mesh of three ********
 
 GROUP_CALL = "g/marketing"

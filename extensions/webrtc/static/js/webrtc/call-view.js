@@ -9,7 +9,7 @@
 (function(webrtc) {
   "use strict";
 
-  var ENDED_SHOWN_MS = 3000; // the ended overlay stays this long (or until Close), so hanging up is seen to work
+  var ENDED_SHOWN_MS = 5000; // the ended overlay stays this long (or until Close), so hanging up is seen to work
 
   /** Status line of each state; `ended` shows the reason given with the transition when there is one. */
   var STATUS_TEXT = {
