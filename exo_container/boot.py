@@ -113,7 +113,8 @@ def load(
         raise ValueError("at least one configuration file is needed")
     base = roots[0].resolve().parent
     properties = PropertyStore.from_process(
-        system_properties, environ, Path(properties_file) if properties_file is not None else base / "exo.properties"
+        system_properties, environ, Path(properties_file) if properties_file is not None else base / "exo.properties",
+        conf_dir=base,
     )
     active = properties.profiles() | set(profiles or ())
     loader = ConfigurationLoader(properties, profiles=active, strict=strict, run_code=run_code)

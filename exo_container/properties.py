@@ -21,6 +21,12 @@ encoding, when the bytes are not valid UTF-8); ``.xml`` files use the
 ``Properties.loadFromXML`` format; any other suffix is ignored with a warning, as
 in the kernel.
 
+Below all of them, the JVM's built-in properties (``java.io.tmpdir``, ``user.home``,
+``user.dir``, ``user.name``, ``file.separator``, ``path.separator``, ``line.separator``,
+``os.name``: :mod:`exo_container.jvm`) and ``exo.conf.dir``, the folder of the root
+configuration (where eXo keeps ``exo.properties``), answer ``${}`` when nothing set them.
+``exo.data.dir`` has no such default: it resolves only where it is defined.
+
 Active profiles come from ``exo.profiles`` (comma separated, items trimmed).
 """
 from __future__ import annotations
@@ -31,7 +37,8 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from .errors import ConfigurationError
-from .variables import java_trim, resolve_variables
+from .jvm import EXO_CONF_DIR, jvm_properties
+from .variables import EmptyPropertyName, java_trim, resolve_variables
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +214,10 @@ def resolve_properties(entries: Mapping[str, str], lookup) -> dict[str, str]:
 class PropertyStore:
     """Process-wide properties that ``${}`` resolves against (the JVM system properties)."""
 
-    def __init__(self, values: Mapping[str, str] | None = None):
+    def __init__(self, values: Mapping[str, str] | None = None, defaults: Mapping[str, str] | None = None):
         self._values: dict[str, str] = dict(values or {})
+        # what answers when nothing set a name: the JVM's built-ins unless given
+        self._defaults: dict[str, str] = jvm_properties() if defaults is None else dict(defaults)
 
     @classmethod
     def from_process(
@@ -216,9 +225,13 @@ class PropertyStore:
         system_properties: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         properties_file: str | Path | None = None,
+        conf_dir: str | Path | None = None,
     ) -> "PropertyStore":
-        """Layer ``EXO_*`` environment, then ``-D`` properties, then the properties file."""
+        """Layer ``EXO_*`` environment, then ``-D`` properties, then the properties file;
+        ``conf_dir`` is the default of ``exo.conf.dir``."""
         store = cls()
+        if conf_dir is not None:
+            store._defaults[EXO_CONF_DIR] = str(conf_dir)
         for variable, value in (os.environ if environ is None else environ).items():
             name = env_to_property_name(variable)
             if name:
@@ -237,7 +250,11 @@ class PropertyStore:
         return store
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self._values.get(name, default)
+        """The property as set, else its built-in value, else ``default``."""
+        value = self._values.get(name)
+        if value is None:
+            value = self._defaults.get(name)
+        return default if value is None else value
 
     def set(self, name: str, value: str) -> None:
         self._values[name] = value
@@ -253,10 +270,11 @@ class PropertyStore:
         return name in self._values
 
     def as_dict(self) -> dict[str, str]:
+        """The properties set (environment, ``-D``, files), without the built-ins."""
         return dict(self._values)
 
     def lookup(self, key: str) -> str | None:
-        """A ``resolve_variables`` lookup: plain properties only.
+        """A ``resolve_variables`` lookup: the properties set, then the built-ins.
 
         ``container.name.suffix`` and ``portal.container.*`` are never answered from
         properties (the kernel has no fallback for them); outside a portal container
@@ -264,14 +282,17 @@ class PropertyStore:
         """
         if key == CONTAINER_NAME_SUFFIX or key.startswith(PORTAL_CONTAINER_PREFIX):
             return None
-        return self._values.get(key)
+        return self.get(key)
 
     def load_file(self, path: str | Path) -> dict[str, str]:
         """Load a properties file into the store (the file overwrites); returns its resolved entries."""
         path = Path(path)
         if not path.is_file():
             raise ConfigurationError("properties file not found", str(path))
-        entries = resolve_properties(load_properties_file(path), self.lookup)
+        try:
+            entries = resolve_properties(load_properties_file(path), self.lookup)
+        except EmptyPropertyName as e:
+            raise ConfigurationError(e.message, str(path)) from None
         self.update(entries)
         return entries
 

@@ -7,14 +7,18 @@ same so Java files load unchanged:
 
 * only ``${`` opens a reference; a ``$`` inside an open reference is plain text, so
   references never nest (``${a${b}}`` looks up the key ``a${b``);
-* a reference closes at the first ``}`` not directly preceded by ``\\``;
+* a reference closes at the first ``}`` not escaped by a backslash: an odd run of
+  backslashes before it escapes it, an even run (``${u:a\\\\}``) is backslashes and
+  the ``}`` closes;
 * the content splits at the *first* ``:`` (the default may contain more ``:``);
   in the default ``\\{`` and ``\\}`` stand for ``{`` and ``}``; there is no
   bash-style ``:-``;
 * if nothing in the string resolved, the input comes back unchanged (unresolved
   references included); as soon as one reference resolved, the unresolved ones
   are replaced by nothing;
-* values are never re-resolved, and ``${}`` is emitted literally.
+* values are never re-resolved, and ``${}`` is emitted literally;
+* an empty key (``${:x}``, ``${:}``) is an error, as ``System.getProperty("")`` throws
+  in Java: the file that holds it is dropped (:class:`EmptyPropertyName`).
 
 Which keys are special (``container.name.suffix``, ``portal.container.X``) is the
 ``lookup``'s business, not this module's.
@@ -23,12 +27,26 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .errors import ConfigurationError
+
 Lookup = Callable[[str], "str | None"]
 
 _NORMAL, _SEEN_DOLLAR, _IN_BRACKET = 0, 1, 2
 
 # java.lang.String.trim() removes every char <= U+0020, not Unicode whitespace.
 _JAVA_TRIM = "".join(chr(c) for c in range(0x21))
+
+
+class EmptyPropertyName(ConfigurationError):
+    """``${:default}``: a reference with no property name (Java's "key can't be empty")."""
+
+
+def _escaped(text: str, i: int) -> bool:
+    """True when ``text[i]`` follows an odd run of backslashes."""
+    run = 0
+    while i - run - 1 >= 0 and text[i - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 def java_trim(text: str) -> str:
@@ -57,7 +75,7 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
             start = i - 1
         elif state == _SEEN_DOLLAR:
             state = _NORMAL
-        elif c == "}" and state == _IN_BRACKET and text[i - 1] != "\\":
+        elif c == "}" and state == _IN_BRACKET and not _escaped(text, i):
             if start + 2 == i:
                 out.append("${}")
             else:
@@ -66,6 +84,8 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
                 colon = key.find(":")
                 if colon >= 0:
                     key, default = key[:colon], key[colon + 1:]
+                if not key:
+                    raise EmptyPropertyName(f"{text[start:i + 1]} has no property name (the kernel refuses an empty key)")
                 value = lookup(key)
                 if value is None and default is not None:
                     value = default.replace("\\{", "{").replace("\\}", "}")

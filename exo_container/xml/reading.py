@@ -14,7 +14,7 @@ from typing import Callable, Sequence, TypeVar
 from lxml import etree
 
 from ..errors import ConfigurationError, ConfigurationWarning
-from ..variables import java_trim, resolve_string
+from ..variables import EmptyPropertyName, java_trim, resolve_string
 from .namespaces import KERNEL_NAMESPACES, split_tag
 
 Lookup = Callable[[str], "str | None"]
@@ -122,7 +122,10 @@ class ParseContext:
 
     def _resolve(self, element: etree._Element, text: str, where: str) -> str:
         missing: list[str] = []
-        value = resolve_string(text, self.lookup, missing)
+        try:
+            value = resolve_string(text, self.lookup, missing)
+        except EmptyPropertyName as e:
+            raise self.error(element, f"{e.message} in {where}") from None
         if missing:
             # the kernel keeps every reference when none resolved, else drops the unresolved ones
             fate = "left as written" if value == java_trim(text) else "replaced by nothing"

@@ -588,3 +588,36 @@ def test_every_bad_field_of_an_object_is_reported():
             </object-param></init-params></component>""")
     assert [p.line for p in e.value.problems] == [5, 6]
     assert str(e.value).endswith("(and 1 more problem in this file)")
+
+
+# --- ${} edge rules of the compiled kernel ---------------------------------------------
+
+def test_an_empty_key_drops_the_file_naming_the_line():
+    # Java: System.getProperty("") throws, JiBX fails, the file is dropped
+    assert parse_error("<component><type>T</type><description>${:x}</description></component>") == (
+        "test.xml:3: ${:x} has no property name (the kernel refuses an empty key) in <description>")
+
+
+def test_an_even_run_of_backslashes_ends_a_reference_in_a_value():
+    config = parse(r"""<component><type>T</type><init-params>
+        <value-param><name>p</name><value>${undefined:a\\}</value></value-param></init-params></component>""")
+    assert config.components["T"].init_params.get_value_param("p").value == "a\\\\"
+
+
+def test_jvm_built_in_properties_resolve_in_values():
+    import os
+    import tempfile
+
+    config = parse("""<component><type>T</type><init-params>
+        <value-param><name>tmp</name><value>${java.io.tmpdir}/bindfile.xml</value></value-param>
+        <value-param><name>sep</name><value>a${file.separator}b${path.separator}c</value></value-param>
+        </init-params></component>""")
+    params = config.components["T"].init_params
+    assert params.get_value_param("tmp").value == f"{tempfile.gettempdir()}/bindfile.xml"
+    assert params.get_value_param("sep").value == f"a{os.sep}b{os.pathsep}c"
+
+
+def test_an_explicit_property_wins_over_a_jvm_built_in():
+    config = parse("<component><type>T</type><description>${user.home}</description></component>",
+                   properties=PropertyStore({"user.home": "/srv/exo"}))
+    assert config.components["T"].description == "/srv/exo"

@@ -205,3 +205,51 @@ def test_active_profiles_come_from_exo_profiles(value, profiles):
 
 def test_no_exo_profiles_means_no_profiles():
     assert PropertyStore().profiles() == set()
+
+
+# --- JVM built-ins and exo.conf.dir ----------------------------------------------------
+
+def test_jvm_built_in_properties_answer_when_nothing_set_them(monkeypatch, tmp_path):
+    import getpass
+    import os
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    store = PropertyStore()
+    assert [store.lookup(k) for k in ("java.io.tmpdir", "user.home", "user.dir", "user.name")] == [
+        tempfile.gettempdir(), str(Path.home()), str(tmp_path), getpass.getuser()]
+    assert [store.lookup(k) for k in ("file.separator", "path.separator", "line.separator")] == [
+        os.sep, os.pathsep, os.linesep]
+
+
+def test_os_name_is_spelled_as_java_spells_it():
+    import platform
+
+    expected = {"Linux": "Linux", "Darwin": "Mac OS X"}.get(platform.system(), None)
+    if expected is None:
+        pytest.skip("Java's os.name is only pinned here for Linux and macOS")
+    assert PropertyStore().lookup("os.name") == expected
+
+
+def test_built_ins_are_not_listed_as_set_properties():
+    assert "user.home" not in PropertyStore().as_dict()
+
+
+def test_exo_conf_dir_defaults_to_the_configuration_folder_and_a_file_may_use_it(tmp_path):
+    properties = tmp_path / "exo.properties"
+    properties.write_text("db.file=${exo.conf.dir}/calls.db\n", encoding="utf-8")
+    store = PropertyStore.from_process({}, {}, properties, conf_dir=tmp_path)
+    assert store.get("db.file") == f"{tmp_path}/calls.db"
+
+
+def test_exo_data_dir_resolves_only_where_it_is_defined(tmp_path):
+    assert PropertyStore.from_process({}, {}, None, conf_dir=tmp_path).lookup("exo.data.dir") is None
+    assert PropertyStore.from_process({"exo.data.dir": "/var/exo"}, {}, None).lookup("exo.data.dir") == "/var/exo"
+
+
+def test_an_empty_key_in_a_properties_file_is_an_error_naming_the_file(tmp_path):
+    properties = tmp_path / "exo.properties"
+    properties.write_text("a=${:x}\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="has no property name") as error:
+        PropertyStore().load_file(properties)
+    assert error.value.file == str(properties)

@@ -1,7 +1,7 @@
 """§2 of the kernel spec: the acceptance table of ``resolve_variables``, verbatim."""
 import pytest
 
-from exo_container.variables import java_trim, resolve_string, resolve_variables
+from exo_container.variables import EmptyPropertyName, java_trim, resolve_string, resolve_variables
 
 PROPERTIES = {"a": "A", "b": "B", "empty": "", "sp": "  spaced  ", "a,b": "COMMA"}
 
@@ -72,3 +72,26 @@ def test_unresolved_reference_vanishes_when_another_resolves():
 
 def test_java_trim_keeps_unicode_spaces_that_java_keeps():
     assert java_trim("\u00a0x\t\n ") == "\u00a0x"
+
+
+# --- backslashes before "}" and empty keys, as the compiled Java kernel does --------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("${u:a\\\\}", "a\\\\"),          # Java: an even run of backslashes before } ends the reference
+    ("${u:a\\\\\\}b}", "a\\\\}b"),    # an odd run escapes the }: the reference goes on to the next one
+    ("${a}\\\\}", "A\\\\}"),          # outside a reference, backslashes and } are plain text
+])
+def test_a_run_of_backslashes_before_a_closing_brace_escapes_it_only_when_odd(text, expected):
+    assert resolve_variables(text, lookup) == expected
+
+
+@pytest.mark.parametrize("text", ["${:x}", "${:}", "a ${:x} b", "${a}${:x}"])
+def test_an_empty_key_is_an_error_as_in_java(text):
+    with pytest.raises(EmptyPropertyName, match="has no property name"):
+        resolve_variables(text, lookup)
+
+
+def test_missing_receives_every_key_nothing_answered():
+    missing: list[str] = []
+    resolve_variables("${a}${nope}${other:default}${again}", lookup, missing)
+    assert missing == ["nope", "again"]
