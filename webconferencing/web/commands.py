@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from webconferencing.errors import AccessDenied, InvalidCallArgument
+from webconferencing.errors import AccessDenied, CallNotFound, IdentityNotFound, InvalidCallArgument
 from webconferencing.limits import (MAX_CLIENT_ID_LENGTH, MAX_ID_LENGTH, MAX_PARTICIPANTS, MAX_PROVIDER_TYPE_LENGTH,
                                     MAX_TITLE_LENGTH, check_text)
 
 OWNER_TYPES = ("user", "space", "chat_room")
 CALL_STATES = ("started", "stopped")
-USER_CALL_STATES = ("joined", "leaved")
+USER_CALL_STATES = ("joined", "leaved", "declined")
 
 
 def required_text(args: Mapping[str, Any], name: str, max_length: int = MAX_ID_LENGTH) -> str:
@@ -76,13 +76,23 @@ class CallCommands:
         self.service = service
 
     def _accessible_call(self, user_id: str, call_id: str):
-        call = self.service.get_call(call_id)  # not found beats access denied
+        """The call, for a party (or a member of its owner); to anyone else it answers exactly as a call that does
+        not exist, so call ids cannot be probed."""
         if not self.service.can_access_call(user_id, call_id):
-            raise AccessDenied(f"user '{user_id}' is not a party of call '{call_id}'")
-        return call
+            raise CallNotFound(f"call '{call_id}' not found")
+        return self.service.get_call(call_id)
+
+    def _member_owner(self, user_id: str, owner: str, owner_type: str) -> None:
+        """A space or room the requester is not in answers as one that does not exist (its calls are none of
+        their business, and its name should not be confirmed)."""
+        group = (self.service.get_space_info(owner) if owner_type == "space"
+                 else self.service.get_room_info(owner))  # IdentityNotFound when unknown
+        if not group.is_member(user_id):
+            kind = "space" if owner_type == "space" else "chat room"
+            raise IdentityNotFound(f"{kind} '{owner}' not found")
 
     def get(self, user_id: str, call_id: Any) -> dict:
-        return self._accessible_call(user_id, parse_call_id(call_id)).to_json()
+        return self._accessible_call(user_id, parse_call_id(call_id)).to_json(user_id)
 
     def create(self, user_id: str, call_id: Any, args: Mapping[str, Any]) -> dict:
         call_id = parse_call_id(call_id)
@@ -97,20 +107,23 @@ class CallCommands:
             raise AccessDenied(f"user '{user_id}' cannot place a call owned by '{owner}'")
         if user_id not in participants:
             raise AccessDenied(f"user '{user_id}' cannot create a call without being a participant")
-        return self.service.add_call(call_id, owner, owner_type, title, provider, participants).to_json()
+        if owner_type != "user":
+            self._member_owner(user_id, owner, owner_type)
+        return self.service.add_call(call_id, owner, owner_type, title, provider, participants).to_json(user_id)
 
     def update(self, user_id: str, call_id: Any, args: Mapping[str, Any], *, client_id: str | None = None) -> dict:
-        """The original ``update`` command: the requester's state (joined/leaved), or the call's (started: the
-        requester starts it again and joins; stopped: everyone leaves, a 1:1 call is removed)."""
+        """The original ``update`` command: the requester's state (joined/leaved, or declined for an invitee who
+        refuses), or the call's (started: the requester starts it again and joins; stopped: everyone leaves, a 1:1
+        call is removed). A non-party is told the call does not exist."""
         call_id = parse_call_id(call_id)
         state = parse_choice(args, "state", USER_CALL_STATES + CALL_STATES)
-        if state == "stopped":
+        if state in ("stopped", "declined"):
             self._accessible_call(user_id, call_id)
             client_id = client_id or ""
         else:
             client_id = client_id or required_text(args, "clientId", MAX_CLIENT_ID_LENGTH)
         result = self.service.update_user_call_state(call_id, user_id, client_id, state)
-        return result.to_json() if result is not None else {}
+        return result.to_json(user_id) if result is not None else {}
 
     def update_user_call(self, user_id: str, call_id: Any, args: Mapping[str, Any], *,
                          client_id: str | None = None) -> dict:
@@ -123,8 +136,8 @@ class CallCommands:
     def delete(self, user_id: str, call_id: Any) -> dict:
         call_id = parse_call_id(call_id)
         self._accessible_call(user_id, call_id)
-        self.service.delete_call(call_id)
+        self.service.delete_call(call_id, user_id)
         return {}
 
     def get_calls_state(self, user_id: str) -> list[dict]:
-        return [call.to_json() for call in self.service.get_user_group_calls(user_id)]
+        return [call.to_json(user_id) for call in self.service.get_user_group_calls(user_id)]

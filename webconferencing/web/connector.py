@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Response, g, redirect, request, url_for
 
+from webconferencing.errors import CallNotFound
 from webconferencing.service import WebConferencingService
 
 from .auth import require_admin
@@ -18,7 +19,8 @@ from .pages import render_call_page
 from .resources import URL_PREFIX
 
 __all__ = [
-    "current_user_id", "extension_static_url", "render_call_page", "require_admin", "service", "sign_in_redirect",
+    "current_user_id", "extension_static_url", "party_call", "render_call_page", "require_admin", "service",
+    "sign_in_redirect",
 ]
 
 
@@ -30,6 +32,20 @@ def current_user_id() -> str | None:
 def service() -> WebConferencingService:
     """The running service (calls, participants, identities)."""
     return web_context().service
+
+
+def party_call(call_id: str, provider_type: str | None = None) -> dict:
+    """The call as its party ``current_user_id()`` may see it (other tabs' client ids left out). To anyone else,
+    and for a call of another provider, it is :class:`~webconferencing.errors.CallNotFound` (a 404 page), exactly
+    as for a call that does not exist, so a call page cannot be used to probe call ids."""
+    user_id = current_user_id()
+    svc = web_context().service
+    if not user_id or not svc.can_access_call(user_id, call_id):
+        raise CallNotFound(f"call '{call_id}' not found")
+    call = svc.get_call(call_id)
+    if provider_type is not None and call.provider_type != provider_type:
+        raise CallNotFound(f"call '{call_id}' not found")
+    return call.to_json(user_id)
 
 
 def sign_in_redirect() -> Response:

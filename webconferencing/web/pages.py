@@ -204,7 +204,7 @@ def space(pretty_name: str):
 @bp.get("/portal/rooms")
 def rooms():
     user = current_user()
-    found = [r for r in web_context().identities.list_rooms() if r.is_member(user.id) or user.is_admin]
+    found = [r for r in web_context().identities.list_rooms() if r.is_member(user.id)]  # only rooms one can open
     found.sort(key=lambda r: r.title.lower())
     return render_portal("portal/rooms.html", user, rooms=found, section="rooms")
 

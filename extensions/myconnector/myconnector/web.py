@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, render_template
 
-from webconferencing.errors import AccessDenied
 from webconferencing.web.connector import (
-    current_user_id, extension_static_url, render_call_page, require_admin, service, sign_in_redirect,
+    current_user_id, extension_static_url, party_call, render_call_page, require_admin, sign_in_redirect,
 )
 
 if TYPE_CHECKING:
@@ -36,12 +35,8 @@ def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
         user_id = current_user_id()
         if not user_id:
             return sign_in_redirect()
-        call = service().get_call(call_id)  # CallNotFound -> 404
-        if call.provider_type != provider.get_type():
-            abort(404)
-        if not service().can_access_call(user_id, call_id):
-            raise AccessDenied(f"User {user_id} is not a participant of call {call_id}")
-        return render_call_page("myconnector/call.html", call=call.to_json(), provider=provider.get_settings(),
+        call = party_call(call_id, provider.get_type())  # not a party, or no such call: 404 alike
+        return render_call_page("myconnector/call.html", call=call, provider=provider.get_settings(),
                                 static_url=STATIC_URL)
 
     @bp.get("/settings")
