@@ -58,6 +58,6 @@ def metered(operation: Callable[..., Any]) -> Callable[..., Any]:
                 # the ids are the caller's text: escaped, so a line break in one cannot forge another line
                 metrics.debug("operation=%s user=%s call=%s status=%s duration=%.3fms", name,
                               escape_controls(str(user_id or "-")), escape_controls(str(call_id or "-")), status,
-                              seconds * 1000)
+                              seconds * 1000, extra={k: v for k, v in (("call_id", call_id), ("user", user_id)) if v})
 
     return wrapper

@@ -20,6 +20,7 @@ import traceback
 from typing import Any, Iterator, Mapping
 
 from exo_container.errors import ConfigurationError
+from webconferencing.limits import escape_controls
 
 LOG_FORMAT = "exo.server.log.format"
 FORMATS = ("text", "json")
@@ -84,7 +85,8 @@ class ContextTextFormatter(logging.Formatter):
         fields = _fields(record)
         if not fields:
             return line
-        suffix = " ".join(f"{name}={fields[name]}" for name in FIELDS if name in fields)
+        # escaped: a user or call id is caller text, and a line break in it must not forge another line
+        suffix = " ".join(f"{name}={escape_controls(fields[name])}" for name in FIELDS if name in fields)
         first, newline, rest = line.partition("\n")  # a traceback stays below the line it belongs to
         return f"{first} {suffix}{newline}{rest}"
 
