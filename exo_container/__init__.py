@@ -14,6 +14,7 @@ from .container import ComponentAdapter, ExoContainer
 # imported for its side effect too: the PortalContainerDefinitionChange$... aliases must
 # exist before any extension's object-params are parsed
 from .extensions import PortalContainerConfig
+from .configurators import ExtendedPropertyConfigurator, PropertyConfigurator
 from .boot import Deployment, boot, load
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "InitParams", "ObjectParameter", "PropertiesParam", "ValueParam", "ValuesParam",
     "BaseComponentPlugin", "ComponentPlugin",
     "ConfigurationWarning", "constructor", "ComponentAdapter", "ExoContainer", "PortalContainerConfig",
+    "PropertyConfigurator", "ExtendedPropertyConfigurator",
     "Deployment", "boot", "load",
 ]

@@ -12,8 +12,11 @@ Order (see :mod:`exo_container.extensions` for why):
    says otherwise; ``exo.properties.url`` overrides both);
 2. the root configuration file(s) with their imports, then every extension's
    ``META-INF/exo-conf/configuration.xml`` (by folder name);
-3. the ``PortalContainerConfig`` of those files is built and started, which yields the
-   dependency list (and any ``add.profiles``);
+3. the ``PropertyConfigurator``/``ExtendedPropertyConfigurator`` components of those
+   files are built (:mod:`exo_container.configurators`): their properties reach the
+   files read from here on, as the kernel's root container starts before its portal
+   containers parse; then the ``PortalContainerConfig`` of those files is built and
+   started, which yields the dependency list (and any ``add.profiles``);
 4. every extension's ``WEB-INF/conf/configuration.xml``, in dependency order;
 5. remove-configuration, then the container registers every component and, unless
    ``start=False``, starts the Startable ones.
@@ -27,8 +30,10 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .aliases import known_aliases
+from .codepolicy import python_path
+from .configurators import CONFIGURATORS
 from .container import ExoContainer
-from .errors import ConfigurationError, ConfigurationWarning
+from .errors import ConfigurationError, ConfigurationWarning, ContainerError
 from .extensions import (
     Extension,
     PortalContainerConfig,
@@ -59,6 +64,7 @@ class Deployment:
     files: list[str] = field(default_factory=list)  # every file merged, in merge order
     strict: bool = False
     run_code: bool = True  # False: read without loading project classes (``check``/``dump`` without --deep)
+    built: dict = field(default_factory=dict)  # key -> component already built while loading (property configurators)
 
     def build_container(self) -> ExoContainer:
         """The container for this deployment (components registered, nothing created yet)."""
@@ -67,7 +73,7 @@ class Deployment:
             self.properties,
             strict=self.strict,
             problems=self.problems,
-            instances={PortalContainerConfig: self.portal_container_config},
+            instances={PortalContainerConfig: self.portal_container_config, **self.built},
         )
         container.extensions = list(self.extensions)
         container.files = list(self.files)
@@ -129,10 +135,11 @@ def load(
             loader.add_configuration(extension.exo_conf, context_dir=extension.path)
 
     phase1 = finish_configuration(loader.configuration)
+    configurators, configurator_problems = _configure_properties(phase1, properties, strict, run_code)
     definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict, run_code=run_code)
     portal_config = definitions_container.get_component_instance(PortalContainerConfig)
     portal_config.start()
-    problems = [*loader.problems, *definitions_container.problems]
+    problems = [*loader.problems, *configurator_problems, *definitions_container.problems]
     loader.problems = []
     loader.profiles |= set(portal_config.added_profiles)
 
@@ -146,8 +153,13 @@ def load(
     final = finish_configuration(loader.configuration)
     for key in _portal_config_keys(final):
         del final.components[key]  # the instance built above is registered instead
+    built: dict = {}
+    for key, (config_key, instance) in configurators.items():
+        if final.components.get(config_key) is phase1.components.get(config_key):
+            del final.components[config_key]  # built above: registered as that instance
+            built[key] = instance
     return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict,
-                      run_code)
+                      run_code, built)
 
 
 def boot(
@@ -175,6 +187,38 @@ def boot(
     if start:
         container.start()
     return container
+
+
+def _configure_properties(
+    config: Configuration, properties: PropertyStore, strict: bool, run_code: bool
+) -> tuple[dict, list[ConfigurationError]]:
+    """Build the property configurators of ``config`` now, so that their properties are set
+    before the files read afterwards are parsed. Returns {registration key: (configuration
+    key, instance)} and the problems met."""
+    paths = {qualified_name(cls) for cls in CONFIGURATORS}
+    keys = [key for key, component in config.components.items() if python_path(component.type) in paths]
+    if not keys:
+        return {}, []
+    container = ExoContainer(Configuration(components={k: config.components[k] for k in keys}), properties,
+                             strict=strict, run_code=run_code)
+    built: dict = {}
+    problems: list[ConfigurationError] = []
+    for key in keys:
+        adapter = container.get_component_adapter(key)
+        if adapter is None:
+            continue  # its registration problem is in container.problems
+        try:
+            instance = container.get_component_instance(key)
+        except ContainerError as exc:
+            problems.append(ConfigurationError(str(exc), *_source_of(config.components[key])))
+            continue
+        built[adapter.key] = (key, instance)
+        problems.extend(instance.problems)
+    return built, [*container.problems, *problems]
+
+
+def _source_of(component: ComponentConfig) -> tuple[str | None, int | None]:
+    return (component.source.file, component.source.line) if component.source else (None, None)
 
 
 def _portal_config_names() -> set[str]:
