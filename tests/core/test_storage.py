@@ -26,16 +26,18 @@ def test_a_new_migration_is_applied_once_after_the_existing_ones(core):
     database = core.container.get_component_instance_of_type(Database)
     applied_sql = []
 
+    next_version = MIGRATIONS[-1].version + 1
+
     def add_column(db):
-        applied_sql.append("v3")
+        applied_sql.append(f"v{next_version}")
         db.execute_sql("ALTER TABLE wc_call ADD COLUMN topic VARCHAR(255)")
 
-    later = [*MIGRATIONS, Migration(3, "call topic", add_column)]
+    later = [*MIGRATIONS, Migration(next_version, "call topic", add_column)]
     with database.write():
-        assert migrate(database.db, later) == [3]
+        assert migrate(database.db, later) == [next_version]
     with database.write():
         assert migrate(database.db, later) == []
-    assert applied_sql == ["v3"] and current_version(database.db) == 3
+    assert applied_sql == [f"v{next_version}"] and current_version(database.db) == next_version
 
 
 def test_migrations_out_of_order_are_refused(core):

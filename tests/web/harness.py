@@ -61,6 +61,8 @@ class Server:
             "exo.data.dir": str(self.data_dir),
             "webconferencing.ws.grace.seconds": "1",
             "webconferencing.calllog.flush.interval": "0.2",
+            # every seeded user gets a hash of their own: a cheap method keeps a server start fast (tests/core too)
+            "webconferencing.identity.password.hash": "pbkdf2:sha256:1000",
             **self.properties,
         }
         empty_properties = self.data_dir / "exo.properties"
@@ -84,7 +86,7 @@ class Server:
             try:
                 if requests.get(f"{self.base}{REST}/openapi.json", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not accepting yet, or still booting
                 pass
             time.sleep(0.1)
         self.stop()

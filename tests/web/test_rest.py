@@ -79,7 +79,7 @@ def test_logout_ends_the_session(login):
 def test_login_form_sets_the_session_and_redirects_to_a_local_page(server):
     session = requests.Session()
 
-    response = session.post(f"{server.base}/portal/login", allow_redirects=False,
+    response = session.post(f"{server.base}/portal/login", allow_redirects=False, headers={"Origin": server.base},
                             data={"username": "mary", "password": "gtn", "next": "https://evil.example/"})
 
     assert response.status_code == 303
@@ -90,7 +90,8 @@ def test_login_form_sets_the_session_and_redirects_to_a_local_page(server):
 
 
 def test_login_form_with_wrong_password_shows_the_form_again_with_401(server):
-    response = requests.post(f"{server.base}/portal/login", data={"username": "mary", "password": "bad"})
+    response = requests.post(f"{server.base}/portal/login", data={"username": "mary", "password": "bad"},
+                             headers={"Origin": server.base})
 
     assert response.status_code == 401
     assert 'name="password"' in response.text

@@ -5,12 +5,20 @@ installed packages such as ``classpath:webconferencing/data/demo-org.json``; emp
 ``cache-seconds`` (how long a looked-up identity is reused before being read again, default 5: other processes
 may change statuses), ``password-hash-method`` (werkzeug method, default ``scrypt``).
 
-Seeding happens at the first start on an empty directory only, so edits made later are never overwritten.
+Seeding happens at the first start on an empty directory only, so edits made later are never overwritten. Every
+seeded password gets its own hash (its own random salt), even when users share a password: equal hashes would tell
+whoever reads the table which accounts share a password, and let one cracked hash open them all. A directory
+seeded by an older version (one hash for all the demo users) keeps working, and each of those users gets a hash of
+their own at their next login.
+
+Logging in costs one password-hash verification whether the user exists or not (an unknown name is checked against
+a dummy hash of the same method): otherwise the answer time tells which user names exist.
 """
 from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 import time
 from importlib import resources
@@ -77,12 +85,15 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
                                      f"not '{_value(params, 'cache-seconds', '')}'") from None
         self._cache = _TTLCache(cache_seconds)
         self.dao = IdentityDAO()
+        self._dummy_hash: str | None = None
+        self._dummy_lock = threading.Lock()
 
     # ---- lifecycle and seeding ----
 
     def start(self) -> None:
         if self.data_file:
             self.seed(self.data_file)
+        self.dummy_hash()  # made now, so that the first unknown name is not slower (or faster) than a known one
 
     def stop(self) -> None:
         self._cache.invalidate()
@@ -130,17 +141,13 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
 
         if not isinstance(data, dict):
             raise fail("top level", "expected an object with users, spaces and rooms")
-        hashes: dict[str, str] = {}  # one (slow) hash per distinct demo password
-
         def password_hash(entry: dict) -> str | None:
             if entry.get("passwordHash"):
                 return entry["passwordHash"]
             password = entry.get("password")
             if not password:
                 return None
-            if password not in hashes:
-                hashes[password] = generate_password_hash(password, method=self.password_hash_method)
-            return hashes[password]
+            return generate_password_hash(password, method=self.password_hash_method)  # a new salt per user
 
         users: list[UserRow] = []
         for i, entry in enumerate(data.get("users", [])):
@@ -207,11 +214,27 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
     def list_users(self) -> list[UserInfo]:
         return [self._user_info(row) for row in self.dao.get_users()]
 
+    def dummy_hash(self) -> str:
+        """A hash of a random password, by the configured method: what an unknown user's password is checked
+        against, so that the check costs the same as for a real user."""
+        with self._dummy_lock:
+            if self._dummy_hash is None:
+                self._dummy_hash = generate_password_hash(secrets.token_urlsafe(16),
+                                                          method=self.password_hash_method)
+            return self._dummy_hash
+
     def authenticate(self, user_id: str, password: str) -> UserInfo | None:
         rows = self.dao.get_users([user_id])
-        if not rows or not rows[0].password_hash or not check_password_hash(rows[0].password_hash, password):
+        row = rows[0] if rows else None
+        stored = row.password_hash if row is not None and row.password_hash else None
+        matches = check_password_hash(stored or self.dummy_hash(), password)
+        if stored is None or not matches:
             return None
-        return self._user_info(rows[0])
+        if self.dao.shares_password_hash(row.id, stored):  # seeded before salts were per user: give it its own
+            with self.database.write():
+                self.dao.update_user(row.id, password_hash=generate_password_hash(
+                    password, method=self.password_hash_method))
+        return self._user_info(row)
 
     def _changed_user(self, user_id: str, updated: int) -> UserInfo:
         self._cache.invalidate()  # spaces and rooms embed their members' infos

@@ -75,6 +75,11 @@ class IdentityDAO:
         for im_type, im_id in user.ims.items():
             self.set_im_account(user.id, im_type, im_id)
 
+    def shares_password_hash(self, user_id: str, password_hash: str) -> bool:
+        """Whether another user has this very hash (same salt): directories seeded before each user got a salt."""
+        return (UserRecord.select().where((UserRecord.password_hash == password_hash) & (UserRecord.id != user_id))
+                .exists())
+
     def update_user(self, user_id: str, **fields) -> int:
         return UserRecord.update(**fields).where(UserRecord.id == user_id).execute()
 

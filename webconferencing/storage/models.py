@@ -165,3 +165,20 @@ class DirectorySeedRecord(BaseModel):
 V1_MODELS = [CallRecord, ParticipantRecord, ParticipantClientRecord, UserGroupCallRecord, ProviderSettingRecord,
              UserRecord, IMAccountRecord, SpaceRecord, SpaceMemberRecord, RoomRecord, RoomMemberRecord,
              DirectorySeedRecord]
+
+
+# ---- sessions (webconferencing.storage.sessions; created by schema migration 3, not part of V1_MODELS) ----
+
+class SessionRecord(BaseModel):
+    """A login session or bearer token, by the SHA-256 of its secret (the secret itself is never stored)."""
+
+    token_hash = CharField(max_length=64, primary_key=True)
+    kind = CharField(max_length=16)
+    user_id = CharField(max_length=255)
+    created = DateTimeField()
+    last_seen = DateTimeField()
+    expires = DateTimeField(index=True)
+    data = TextField()
+
+    class Meta:
+        table_name = "wc_session"

@@ -37,9 +37,14 @@ def _index_participants_by_user(db: Database) -> None:
                    "ON wc_user_group_call (user_id, last_date)")
 
 
+def _create_sessions(db: Database) -> None:
+    db.create_tables([models.SessionRecord], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "calls, participants, clients, group-call index, provider settings, directory", _create_v1_tables),
     Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
+    Migration(3, "server-side login sessions and bearer tokens", _create_sessions),
     Migration(4, "process leases and the clients each process holds", create_presence_tables),
 ]
 

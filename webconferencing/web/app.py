@@ -19,11 +19,12 @@ from webconferencing.service import WebConferencingService
 from webconferencing.storage import Database
 
 from . import auth, headers, operations, pages, rest, ws
-from .auth import TokenIssuer, csrf_token, identify_request
+from .auth import csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
 from .errors import register_error_handlers
 from .hub import create_hub
+from .sessions import ServerSessionInterface, SessionStore
 from .settings import ServerSettings
 from .throttle import LoginThrottle
 
@@ -54,7 +55,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         broker=broker,
         call_log=_component(container, CallLogService),
         settings=settings,
-        tokens=TokenIssuer(settings.secret, settings.token_seconds),
+        sessions=_component(container, SessionStore),
         commands=CallCommands(service),
         hub=create_hub(container, service, broker, settings.grace_seconds),
         login_throttle=LoginThrottle(settings.login_max_failures, settings.login_max_address_failures,
@@ -75,6 +76,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         WEBCONFERENCING_HOME=pages.HOME,
     )
     app.extensions[EXTENSION] = ctx
+    app.session_interface = ServerSessionInterface(ctx.sessions)  # server-side: logout is final (sessions.py)
     app.before_request(identify_request)
     app.context_processor(lambda: {"csrf_token": csrf_token()})
     app.teardown_request(lambda _exc: ctx.release_database())

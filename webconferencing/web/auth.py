@@ -5,6 +5,11 @@ sent by the browser on cross-site requests too, so cookie-authenticated state ch
 own pages (the ``X-CSRF-Token`` header, which a cross-site form cannot set). Bearer tokens are never sent implicitly,
 so they need no CSRF token.
 
+Both are opaque ids of server-side sessions (:mod:`.sessions`): logging out ends them for good, in every worker.
+
+A login is itself a state change a cross-site page could forge (log the victim in as the attacker, who then reads
+what the victim types): logins check ``Origin`` (:func:`check_login_origin`).
+
 The identity of the request is resolved once per request into ``g.user_id`` / ``g.auth_method``; blueprints then ask
 :func:`require_user` / :func:`require_admin`.
 """
@@ -12,17 +17,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import unicodedata
+from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from webconferencing.errors import AccessDenied, InvalidCallArgument
 from webconferencing.limits import MAX_ID_LENGTH, MAX_PASSWORD_LENGTH, check_text
 
 from .context import web_context
 from .errors import CsrfRejected, NotAuthenticated
+from .sessions import BEARER as BEARER_SESSION, COOKIE as COOKIE_SESSION, ServerSession
 from .safejson import request_json_object
 from .throttle import TooManyRequests
 
@@ -37,40 +43,20 @@ BEARER = "bearer"
 bp = Blueprint("auth", __name__)
 
 
-@dataclass(frozen=True)
-class TokenIssuer:
-    """Signed, expiring bearer tokens (itsdangerous): stateless, so any worker process can verify them."""
-
-    secret: str
-    max_age: int
-
-    def _serializer(self) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(self.secret, salt="webconferencing.bearer")
-
-    def issue(self, user_id: str) -> str:
-        return self._serializer().dumps({"u": user_id})
-
-    def verify(self, token: str) -> str:
-        try:
-            payload = self._serializer().loads(token, max_age=self.max_age)
-        except SignatureExpired:
-            raise NotAuthenticated("Bearer token expired") from None
-        except BadSignature:
-            raise NotAuthenticated("Bearer token invalid") from None
-        user_id = payload.get("u") if isinstance(payload, dict) else None
-        if not isinstance(user_id, str) or not user_id:
-            raise NotAuthenticated("Bearer token invalid")
-        return user_id
-
-
 def identify_request() -> None:
     """``before_request`` for the whole app: who is this (or nobody)? Never refuses by itself."""
     g.user_id = None
     g.auth_method = None
+    g.bearer_token = None
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        g.user_id = web_context().tokens.verify(header[7:].strip())
+        token = header[7:].strip()
+        stored = web_context().sessions.resolve(token, BEARER_SESSION)
+        if stored is None:
+            raise NotAuthenticated("Bearer token invalid, expired or revoked")
+        g.user_id = stored.user_id
         g.auth_method = BEARER
+        g.bearer_token = token
         return
     user_id = session.get("user_id")
     if isinstance(user_id, str) and user_id:
@@ -118,12 +104,62 @@ def check_same_origin() -> None:
         raise AccessDenied(f"Cross-origin websocket from {origin} refused")
 
 
+def still_signed_in() -> Callable[[], bool]:
+    """For a connection that outlives its request (a websocket): whether the session or bearer token it was opened
+    with is still alive (not logged out, not expired). Each call counts as activity."""
+    sessions = web_context().sessions
+    if g.get("auth_method") == BEARER:
+        token, kind = g.bearer_token, BEARER_SESSION
+    else:
+        token, kind = getattr(session, "token", None), COOKIE_SESSION
+    return lambda: sessions.resolve(token, kind) is not None
+
+
 def _start_session(user_id: str) -> str:
-    session.clear()
-    session.permanent = True
-    session["user_id"] = user_id
-    session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
+    """A new session with a new id: the one the browser brought (perhaps planted by someone else: session fixation)
+    is ended, never promoted."""
+    current: ServerSession = session  # type: ignore[assignment]
+    current.end()
+    current["user_id"] = user_id
+    current["csrf"] = secrets.token_urlsafe(32)
+    return current["csrf"]
+
+
+def _end_session() -> None:
+    current: ServerSession = session  # type: ignore[assignment]
+    current.end()
+
+
+def check_login_origin(*, browser_form: bool) -> None:
+    """Login CSRF: a login must come from our own pages. Browsers send ``Origin`` on every cross-site POST (``null``
+    from sandboxed or privacy-stripped contexts, which is refused too), so a foreign or null ``Origin`` is refused.
+
+    Without ``Origin``: the sign-in form (only ever posted by a browser) falls back to ``Referer`` and refuses a
+    request that has neither; the JSON endpoints (``auth/login``, ``auth/token``) accept it, since only a
+    non-browser client (a script holding the password itself, with nobody to trick) sends neither header."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if not _same_site(origin):
+            raise AccessDenied(f"Sign-in refused: the request came from another site ({origin[:100]}). "
+                               f"Open this server's sign-in page and sign in there.")
+        return
+    referer = request.headers.get("Referer")
+    if referer is not None:
+        if not _same_site(referer):
+            raise AccessDenied("Sign-in refused: the request came from another site. "
+                               "Open this server's sign-in page and sign in there.")
+        return
+    if browser_form:
+        raise AccessDenied("Sign-in refused: the request did not say which page it came from (no Origin or "
+                           "Referer header). Open this server's sign-in page and sign in there.")
+
+
+def _same_site(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
 
 
 def _credentials() -> tuple[str, str]:
@@ -152,10 +188,25 @@ def _authenticate(username: str, password: str):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect after login would be a phishing helper."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return current_app.config["WEBCONFERENCING_HOME"]
+    """Only same-site paths: an open redirect after login would be a phishing helper.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as ``/``, so ``/<TAB>/evil.example`` becomes
+    ``//evil.example``, another host: a target with a control or white-space character (also once
+    percent-decoded), a backslash, or anything but a single leading ``/`` falls back to the home page."""
+    home = current_app.config["WEBCONFERENCING_HOME"]
+    if not target or not target.startswith("/"):
+        return home
+    for text in (target, unquote(target)):
+        if "\\" in text or text.startswith("//") or any(_unsafe_char(ch) for ch in text):
+            return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
+
+
+def _unsafe_char(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -169,6 +220,10 @@ def login_page():
 @bp.post("/portal/login")
 def login_form():
     next_path = _safe_next(request.form.get("next"))
+    try:
+        check_login_origin(browser_form=True)
+    except AccessDenied as exc:
+        return render_template("login.html", next=next_path, error=str(exc), username=""), exc.status
     try:
         username, password = _credentials()
         user = _authenticate(username, password)
@@ -186,7 +241,7 @@ def login_form():
 def logout_form():
     if g.get("user_id"):
         check_csrf()
-    session.clear()
+    _end_session()
     return redirect(url_for("auth.login_page"), code=303)
 
 
@@ -195,6 +250,7 @@ def logout_form():
 
 @bp.post(f"{REST_BASE}/auth/login")
 def login_json():
+    check_login_origin(browser_form=False)
     username, password = _credentials()
     user = _authenticate(username, password)
     token = _start_session(user.id)
@@ -203,15 +259,21 @@ def login_json():
 
 @bp.post(f"{REST_BASE}/auth/logout")
 def logout_json():
+    """Ends what authenticated this request: the browser's session, or the bearer token (which is then revoked)."""
     require_user()
     check_csrf()
-    session.clear()
+    if g.auth_method == BEARER:
+        web_context().sessions.end(g.bearer_token)
+    else:
+        _end_session()
     return "", 204
 
 
 @bp.post(f"{REST_BASE}/auth/token")
 def issue_token():
+    check_login_origin(browser_form=False)
     username, password = _credentials()
     user = _authenticate(username, password)
-    ctx = web_context()
-    return jsonify({"token": ctx.tokens.issue(user.id), "tokenType": "Bearer", "expiresIn": ctx.tokens.max_age})
+    sessions = web_context().sessions
+    return jsonify({"token": sessions.open(user.id, BEARER_SESSION), "tokenType": "Bearer",
+                    "expiresIn": int(sessions.token_seconds)})

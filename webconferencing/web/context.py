@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     from webconferencing.identity import IdentityDirectory
     from webconferencing.service import WebConferencingService
 
-    from .auth import TokenIssuer
     from .commands import CallCommands
     from .hub import ChannelHub
+    from .sessions import SessionStore
     from .settings import ServerSettings
     from .throttle import LoginThrottle
 
@@ -29,7 +29,8 @@ class WebContext:
     broker: "Broker"
     call_log: "CallLogService"
     settings: "ServerSettings"
-    tokens: "TokenIssuer"
+    #: login sessions and bearer tokens (server-side, shared by every worker)
+    sessions: "SessionStore"
     commands: "CallCommands"
     hub: "ChannelHub"
     login_throttle: "LoginThrottle"

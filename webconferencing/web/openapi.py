@@ -174,11 +174,14 @@ PROVIDER = _path_param("type", "provider type")
 def document() -> dict:
     call = _json(_ref("CallInfo"), "The call")
     paths = {
-        "/auth/login": {"post": _operation("Log in: session cookie + CSRF token", _json(_ref("Login"), "Logged in"),
-                                           "401", "429", body=_ref("Credentials"), public=True, form=True)},
-        "/auth/logout": {"post": _operation("Log out (clears the session)", None, "403", status="204")},
-        "/auth/token": {"post": _operation("Bearer token for non-browser clients", _json(_ref("Token"), "A token"),
-                                           "401", "429", body=_ref("Credentials"), public=True)},
+        "/auth/login": {"post": _operation("Log in: a new session cookie + CSRF token (403: Origin of another site)",
+                                           _json(_ref("Login"), "Logged in"), "401", "403", "429",
+                                           body=_ref("Credentials"), public=True, form=True)},
+        "/auth/logout": {"post": _operation("Log out: ends the session, or revokes the bearer token used", None, "403",
+                                            status="204")},
+        "/auth/token": {"post": _operation("Bearer token for non-browser clients (403: Origin of another site)",
+                                           _json(_ref("Token"), "A token"), "401", "403", "429",
+                                           body=_ref("Credentials"), public=True)},
         "/user/{id}": {"get": _operation("User info", _json(_ref("UserInfo"), "The user"), "400", "404",
                                          params=[_path_param("id", "user id")])},
         "/space/{prettyName}": {"get": _operation("Space info (members only)", _json(_ref("SpaceInfo"), "The space"),

@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import gevent.socket
 from flask import Blueprint, g
@@ -25,7 +25,7 @@ from wsproto.events import TextMessage
 from webconferencing.calllog import ClientLogRecord
 from webconferencing.errors import InvalidCallArgument
 
-from .auth import check_same_origin, require_user
+from .auth import check_same_origin, require_user, still_signed_in
 from .commands import parse_call_id
 from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
@@ -40,6 +40,7 @@ DEAD_AFTER_PINGS = 3
 MAX_LOG_RECORDS = 100
 GOING_AWAY = 1001
 TRY_AGAIN_LATER = 1013  # a client too slow to take its frames: it may reconnect (with its clientId) later
+SESSION_ENDED = 1008  # policy violation: the login session or token of this socket was logged out or expired
 CLOSE_WAIT = 1.0  # seconds a closing socket gets to finish its current frame, then to answer the close
 
 bp = Blueprint("ws", __name__)
@@ -58,7 +59,7 @@ def authenticate_upgrade() -> None:
 
 @sock.route(WS_PATH, bp=bp)
 def websocket(ws) -> None:
-    WebSocketSession(web_context(), g.user_id, ws).run()
+    WebSocketSession(web_context(), g.user_id, ws, still_signed_in()).run()
 
 
 class SocketConnection:
@@ -141,9 +142,13 @@ class SocketConnection:
 
 
 class WebSocketSession:
-    def __init__(self, ctx: WebContext, user_id: str, ws) -> None:
+    def __init__(self, ctx: WebContext, user_id: str, ws, signed_in: Callable[[], bool]) -> None:
         self.ctx = ctx
         self.user_id = user_id
+        # the upgrade's login session (auth.still_signed_in): asked once per ping interval, so a logout or an expiry
+        # closes the socket too, and an open tab counts as activity for the session's idle limit
+        self.signed_in = signed_in
+        self.session_ended = False
         self.ws = ws
         self.connection = SocketConnection(ws, ctx.settings.send_queue_size)
         self.client: HubClient | None = None
@@ -164,9 +169,16 @@ class WebSocketSession:
 
     def run(self) -> None:
         last_heard = time.monotonic()
+        next_session_check = last_heard + self.ping_interval
         try:
             while True:
                 raw = self.ws.receive(timeout=self.ping_interval)
+                if self.session_ended:
+                    continue  # closing (1008): nothing more is handled, the next receive ends the loop
+                if time.monotonic() >= next_session_check:
+                    next_session_check = time.monotonic() + self.ping_interval
+                    if not self._still_signed_in():
+                        continue
                 if raw is None:
                     if time.monotonic() - last_heard > DEAD_AFTER_PINGS * self.ping_interval:
                         log.info("Client %s of %s silent for %d pings: closing", self.client_id, self.user_id,
@@ -189,6 +201,17 @@ class WebSocketSession:
         finally:
             if self.client is not None:
                 self.ctx.hub.disconnect(self.client, self.connection)
+
+    def _still_signed_in(self) -> bool:
+        try:
+            if self.signed_in():
+                return True
+        finally:
+            self.ctx.release_database()
+        log.info("Client %s of %s: session ended, closing", self.client_id, self.user_id)
+        self.session_ended = True
+        self.connection.close(SESSION_ENDED, "Session ended")
+        return False
 
     @property
     def client_id(self) -> str | None:

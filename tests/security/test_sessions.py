@@ -1,0 +1,295 @@
+"""How sessions end: logout is final (for a saved copy of the cookie, a bearer token, an open websocket, another
+worker), a login opens a new session, and sessions die after their idle and absolute lifetimes.
+
+Every test drives real ``exo-server`` processes on loopback; the multi-process ones share a SQLite file, a real
+``redis-server`` or a throw-away PostgreSQL cluster, as a deployment would."""
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+import requests
+import websocket
+
+from tests.web.harness import PASSWORD, REST, OpenApi, Server, User, free_port
+
+COOKIE = "exo_webconf_session"
+SESSION_ENDED = 1008
+PING_SECONDS = 0.5
+REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
+
+
+def openapi_of(server: Server) -> OpenApi:
+    return OpenApi(requests.get(f"{server.base}{REST}/openapi.json", timeout=5).json())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("sessions"),
+                 properties={"webconferencing.ws.ping.seconds": str(PING_SECONDS)}).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def openapi(server) -> OpenApi:
+    return openapi_of(server)
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    """Servers of one test, stopped after it."""
+    started: list[Server] = []
+
+    def start(name: str = "server", data_dir: Path | None = None, **properties: str) -> Server:
+        srv = Server(data_dir or tmp_path / name, properties=properties).start()
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): Redis sessions untested")
+    port = free_port()
+    process = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
+
+
+def context_with(server: Server, *, cookies: dict | None = None, token: str | None = None) -> requests.Response:
+    """``GET context`` presenting only the given cookie or bearer token (a fresh client, as an attacker would)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.get(f"{server.base}{REST}/context", cookies=cookies or {}, headers=headers, timeout=5)
+
+
+def bearer_token(server: Server, user_id: str) -> str:
+    response = requests.post(f"{server.base}{REST}/auth/token", json={"username": user_id, "password": PASSWORD},
+                             timeout=5)
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+def session_cookie(user: User) -> dict[str, str]:
+    return {COOKIE: user.http.cookies[COOKIE]}
+
+
+# --- logout ------------------------------------------------------------------------------------
+
+
+def test_a_cookie_saved_before_logout_is_refused_after_it(server, openapi):
+    mary = User(server, openapi, "mary")
+    saved = session_cookie(mary)
+    assert context_with(server, cookies=saved).status_code == 200
+
+    assert mary.post("/auth/logout").status_code == 204
+
+    replayed = context_with(server, cookies=saved)
+    assert replayed.status_code == 401
+    assert "Set-Cookie" not in replayed.headers or f"{COOKIE}=;" in replayed.headers["Set-Cookie"]
+
+
+def test_the_logout_form_ends_the_session_for_good(server, openapi):
+    james = User(server, openapi, "james")
+    saved = session_cookie(james)
+
+    out = james.http.post(f"{server.base}/portal/logout", data={"csrfToken": james.csrf}, allow_redirects=False,
+                          timeout=5)
+
+    assert out.status_code == 303
+    assert context_with(server, cookies=saved).status_code == 401
+
+
+def test_logout_with_a_bearer_token_revokes_that_token_only(server, openapi):
+    token, other = bearer_token(server, "john"), bearer_token(server, "john")
+    assert context_with(server, token=token).status_code == 200
+
+    out = requests.post(f"{server.base}{REST}/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+    assert out.status_code == 204
+    refused = context_with(server, token=token)
+    assert refused.status_code == 401 and refused.json()["code"] == "UNAUTHORIZED_ERROR"
+    assert context_with(server, token=other).status_code == 200
+
+
+def test_a_websocket_upgrade_with_a_logged_out_cookie_is_refused(server, openapi):
+    alice = User(server, openapi, "alice")
+    cookie = alice.cookie_header
+    assert alice.post("/auth/logout").status_code == 204
+
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(server.ws_url, cookie=cookie, timeout=5)
+
+    assert refused.value.status_code == 401
+
+
+def test_an_open_websocket_is_closed_when_its_session_logs_out(server, openapi):
+    bob = User(server, openapi, "bob")
+    tab = bob.tab()
+    try:
+        assert bob.post("/auth/logout").status_code == 204
+
+        deadline = time.monotonic() + 10 * PING_SECONDS
+        code = None
+        while code is None and time.monotonic() < deadline:
+            tab.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            opcode, frame = tab.ws.recv_data_frame(True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                code = int.from_bytes(frame.data[:2], "big")
+            elif json.loads(frame.data).get("type") == "ping":
+                tab.send({"type": "pong"})  # an attentive tab: only the logout may close it
+    finally:
+        tab.close()
+
+    assert code == SESSION_ENDED
+
+
+# --- what the cookie is, and when a new one is made ------------------------------------------
+
+
+def _readable_parts(value: str) -> list[bytes]:
+    """Every piece of the cookie that base64 (and zlib, as signed cookies use) can turn into bytes."""
+    found = [value.encode()]
+    for part in value.split("."):
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except ValueError:
+            continue
+        found.append(raw)
+        try:
+            found.append(zlib.decompress(raw))
+        except zlib.error:
+            pass
+    return found
+
+
+def test_the_session_cookie_is_an_opaque_id_that_says_nothing_of_the_user(server, openapi):
+    peter = User(server, openapi, "peter")
+    value = peter.http.cookies[COOKIE]
+
+    assert not any(b"peter" in part or b"user_id" in part or peter.csrf.encode() in part
+                   for part in _readable_parts(value))
+
+
+def test_a_login_ends_the_session_the_browser_had_and_opens_a_new_one(server, openapi):
+    """Session fixation: whatever id the browser held before signing in (planted, or another user's) is worthless
+    after, and the signed-in session has an id of its own."""
+    browser = User(server, openapi, "mary")
+    before = session_cookie(browser)
+
+    again = browser.post("/auth/login", json={"username": "jack", "password": PASSWORD})
+
+    assert again.status_code == 200
+    after = session_cookie(browser)
+    assert after != before
+    assert context_with(server, cookies=before).status_code == 401
+    assert context_with(server, cookies=after).json()["currentUser"]["id"] == "jack"
+
+
+# --- lifetimes ------------------------------------------------------------------------------------
+
+
+def test_a_session_dies_after_the_idle_limit_counted_from_its_last_request(start_server):
+    idle = 3.0
+    srv = start_server(**{"exo.server.session.idle.seconds": str(idle)})
+    user = User(srv, openapi_of(srv), "mary")
+    cookie = session_cookie(user)
+    for _ in range(6):  # busy for 1.5x the idle limit: still signed in
+        time.sleep(idle / 4)
+        assert context_with(srv, cookies=cookie).status_code == 200
+
+    time.sleep(idle + 0.5)
+
+    assert context_with(srv, cookies=cookie).status_code == 401
+
+
+def test_a_session_dies_at_the_absolute_limit_however_busy(start_server):
+    absolute = 3.0
+    srv = start_server(**{"exo.server.session.seconds": str(int(absolute))})
+    user = User(srv, openapi_of(srv), "mary")
+    signed_in_at = time.monotonic()
+    assert user.get("/context").status_code == 200
+
+    while time.monotonic() - signed_in_at < absolute + 0.5:  # a request every half second, in the same browser
+        last = user.http.get(f"{srv.base}{REST}/context", timeout=5)
+        time.sleep(0.5)
+
+    assert last.status_code == 401
+    assert user.http.get(f"{srv.base}{REST}/context", timeout=5).status_code == 401
+
+
+# --- every process agrees -------------------------------------------------------------------------
+
+
+def _logout_on_one_is_final_on_the_other(first: Server, second: Server) -> None:
+    mary = User(first, openapi_of(first), "mary")
+    cookie = session_cookie(mary)
+    assert context_with(second, cookies=cookie).status_code == 200, "the other process does not know the session"
+
+    assert mary.post("/auth/logout").status_code == 204
+
+    assert context_with(second, cookies=cookie).status_code == 401
+
+
+def test_a_logout_on_one_server_is_final_on_another_sharing_the_database(start_server, tmp_path):
+    shared = tmp_path / "shared"  # one SQLite file (and one data dir) for both processes
+    first, second = start_server(data_dir=shared), start_server(data_dir=shared)
+
+    _logout_on_one_is_final_on_the_other(first, second)
+
+
+def test_with_the_redis_broker_sessions_live_in_redis_for_every_process(start_server, redis_url):
+    """Each process has a database of its own here: only Redis can tell the second one about the session."""
+    first = start_server("first", **{"webconferencing.broker": redis_url})
+    second = start_server("second", **{"webconferencing.broker": redis_url})
+
+    _logout_on_one_is_final_on_the_other(first, second)
+
+
+def test_the_session_store_property_puts_sessions_in_redis_without_the_redis_broker(start_server, redis_url):
+    first = start_server("first", **{"exo.server.session.store": redis_url})
+    second = start_server("second", **{"exo.server.session.store": redis_url})
+
+    _logout_on_one_is_final_on_the_other(first, second)
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    url = postgres_server.create_database()  # a whole database: the server's first start creates the schema
+    yield url
+    postgres_server.drop_database(url)
+
+
+def test_on_postgresql_a_cookie_saved_before_logout_is_refused(postgres_database, start_server):
+    srv = start_server(**{"webconferencing.db.url": postgres_database})
+    mary = User(srv, openapi_of(srv), "mary")
+    saved = session_cookie(mary)
+    assert context_with(srv, cookies=saved).status_code == 200
+
+    assert mary.post("/auth/logout").status_code == 204
+
+    assert context_with(srv, cookies=saved).status_code == 401
