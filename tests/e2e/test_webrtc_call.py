@@ -287,3 +287,26 @@ def test_the_group_call_stops_when_the_last_member_leaves(group):
     assert call_state_by_rest(group["mary"]) == "started"  # one member is still in it
     leave_group_call(group["mary"])
     assert call_state_by_rest(group["mary"]) == "stopped"
+
+
+# ******** Admin settings ********
+
+def test_the_settings_form_shows_the_servers_refuses_a_bad_one_and_saves_a_good_one(webrtc_server, browser):
+    john = signed_in_page(browser, webrtc_server.base_url, "john", "/portal/admin")
+    try:
+        john.locator("tr[data-provider=webrtc] .provider-settings").click()
+        form = john.locator("#webrtc-settings-popup .settingsForm")
+        expect(form.locator("textarea[name=iceServers]")).to_have_value("")
+        expect(form.locator("input[name=maxParticipants]")).to_have_value("4")
+        form.locator("textarea[name=iceServers]").fill("ftp://nope")
+        form.locator("button[type=submit]").click()
+        expect(form.locator(".webrtc-settings-error")).to_contain_text("'ftp://nope' is not a stun:")
+        form.locator("textarea[name=iceServers]").fill("stun:stun.example.org")
+        form.locator("button[type=submit]").click()
+        expect(john.locator("#webrtc-settings-popup")).to_have_count(0)
+        saved = john.evaluate("() => webConferencing.rest('GET', '/provider/webrtc/configuration')")
+        assert saved["iceServers"] == [{"urls": "stun:stun.example.org"}]
+    finally:
+        # the next tests' calls need no STUN server (loopback)
+        john.evaluate("() => webConferencing.rest('POST', '/provider/webrtc/configuration', {iceServers: ''})")
+        john.context.close()

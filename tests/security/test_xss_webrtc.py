@@ -1,6 +1,6 @@
 """Script injection through the WebRTC connector: display names and call titles are user-controlled, and every page
 that shows them during a call (the caller's and the callee's: incoming dialog, ring notice, call overlay, video
-tiles) must show them as text.
+tiles) must show them as text. So must the admin's settings form show a server error quoting what was typed.
 
 Each payload would set ``window.__xss`` if it were parsed as HTML (with an inline handler, which a page without CSP
 runs and a page with CSP blocks and reports). So each test asserts, in both browsers: nothing ran, no script was
@@ -32,12 +32,13 @@ def payload(where: str) -> str:
 JOHN_LAST_NAME = payload("john-name")
 MALLORY_FIRST_NAME = payload("mallory-name")
 SPACE_TITLE = payload("space-title")
+ICE_SERVERS = payload("settings-error")  # not a stun: URL: the server's error quotes it
 JOHN = f"John {JOHN_LAST_NAME}"  # display names: first and last name
 MALLORY = f"{MALLORY_FIRST_NAME} Mallory"
 
 ORGANISATION = {
     "users": [
-        {"id": "john", "firstName": "John", "lastName": JOHN_LAST_NAME, "password": "gtn",
+        {"id": "john", "firstName": "John", "lastName": JOHN_LAST_NAME, "password": "gtn", "admin": True,
          "status": "available", "ims": {"webrtc": "john"}},
         {"id": "mallory", "firstName": MALLORY_FIRST_NAME, "lastName": "Mallory", "password": "gtn",
          "status": "available", "ims": {"webrtc": "mallory"}},
@@ -162,3 +163,12 @@ def test_a_call_title_holding_script_is_shown_as_text_in_a_group_call(pages):
         assert call.get_attribute("aria-label") == f"Video call: {SPACE_TITLE}"
         assert_nothing_ran(page)
 
+
+def test_a_settings_error_quoting_script_is_shown_as_text(pages):
+    john = pages("john", "/portal/admin")
+    john.locator("tr[data-provider=webrtc] .provider-settings").click()
+    form = john.locator("#webrtc-settings-popup .settingsForm")
+    form.locator("textarea[name=iceServers]").fill(ICE_SERVERS)
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".webrtc-settings-error")).to_contain_text(f"'{ICE_SERVERS}' is not a stun:")
+    assert_nothing_ran(john)
