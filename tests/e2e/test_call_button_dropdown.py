@@ -95,3 +95,25 @@ def test_with_one_provider_switched_off_a_single_plain_button_remains_after_relo
     finally:
         set_active(john, switched_off, True)
         john.context.close()
+
+
+GROUP = "g/product_team"
+PLACE = """([id, provider]) => webConferencing.findOrAddCall(id, {owner: "product_team", ownerType: "space",
+              provider: provider, title: "Team", participants: "john;mary"})
+            .then(call => ({providerType: call.providerType, state: call.state}),
+                  err => ({code: err.code, message: err.message}))"""
+
+
+def test_a_providers_button_starts_its_own_call_after_another_providers_group_call_ended(product_server, browser):
+    john = signed_in_page(browser, product_server.base_url, "john", "/portal/spaces/product_team")
+    try:
+        for provider in PROVIDERS:
+            wait_provider_ready(john, provider)
+        assert john.evaluate(PLACE, [GROUP, "myconnector"]) == {"providerType": "myconnector", "state": "started"}
+        running = john.evaluate(PLACE, [GROUP, "webrtc"])
+        assert running["code"] == "CALL_CONFLICT_ERROR" and "My Connector" in running["message"]
+        john.evaluate("id => webConferencing.updateUserCall(id, 'stopped')", GROUP)
+        assert john.evaluate(PLACE, [GROUP, "webrtc"]) == {"providerType": "webrtc", "state": "started"}
+    finally:
+        john.evaluate("id => webConferencing.deleteCall(id).catch(() => null)", GROUP)
+        john.context.close()

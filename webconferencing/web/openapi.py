@@ -57,7 +57,7 @@ MEMBERS = {"type": "object", "additionalProperties": _ref("UserInfo")}
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"code": {"type": "string", "enum": [
         "UNAUTHORIZED_ERROR", "FORBIDDEN_ERROR", "BAD_REQUEST_ERROR", "NOT_FOUND_ERROR", "CALL_CONFLICT_ERROR",
-        "CLIENT_ERROR", "SERVER_ERROR", "TOO_MANY_REQUESTS"]}, "message": {"type": "string"}}),
+        "CALL_FULL_ERROR", "CALL_STATE_ERROR", "CLIENT_ERROR", "SERVER_ERROR", "TOO_MANY_REQUESTS"]}, "message": {"type": "string"}}),
     "UserInfo": USER,
     "ParticipantInfo": PARTICIPANT,
     "OwnerInfo": OWNER,
@@ -112,10 +112,10 @@ SCHEMAS: dict[str, Any] = {
                                    {"type": "string", "description": "';'-separated user ids"}]},
     }, required=["ownerType", "provider", "participants"]),
     "CallStateChange": _object({
-        "state": {"enum": ["started", "stopped", "joined", "leaved"]},
+        "state": {"enum": ["started", "stopped", "joined", "leaved", "declined"]},
         "clientId": {"type": "string", "description": "required for started, joined and leaved"},
     }, required=["state"]),
-    "UserCallChange": _object({"state": {"enum": ["joined", "leaved"]}, "clientId": {"type": "string"}}),
+    "UserCallChange": _object({"state": {"enum": ["joined", "leaved", "declined"]}, "clientId": {"type": "string"}}),
 }
 
 _ERROR_TEXT = {
@@ -123,7 +123,8 @@ _ERROR_TEXT = {
     "401": "Not authenticated",
     "403": "Forbidden (not allowed, or CSRF token missing)",
     "404": "Not found",
-    "409": "A call with this id already exists",
+    "409": "Conflict: the call exists (create), is full (join: CALL_FULL_ERROR), or the action is not allowed in its "
+           "state (CALL_STATE_ERROR)",
     "429": "Too many requests (failed logins, or a quota of calls or rooms used up): wait Retry-After seconds",
 }
 
@@ -200,7 +201,7 @@ def document() -> dict:
             "post": _operation("Create a call (state started; participants told)", call, "403", "404", "409", "429",
                                body=_ref("NewCall")),
             "put": _operation("Change the call state, or yours (the original update command)",
-                              _json(_ref("CallInfoOrGone"), "The call, or {} when removed"), "403", "404",
+                              _json(_ref("CallInfoOrGone"), "The call, or {} when removed"), "403", "404", "409",
                               body=_ref("CallStateChange")),
             "delete": _operation("Delete a call (its parties only; participants told it stopped)", None, "400", "403",
                                  "404",
@@ -209,7 +210,7 @@ def document() -> dict:
         "/usercall/{callId}": {
             "parameters": [CALL_ID],
             "put": _operation("Join or leave a call from one client (tab)",
-                              _json(_ref("CallInfoOrGone"), "The call, or {} when removed"), "403", "404",
+                              _json(_ref("CallInfoOrGone"), "The call, or {} when removed"), "403", "404", "409",
                               body=_ref("UserCallChange")),
         },
         "/usercalls": {"get": _operation("Your group calls with their state", _json(

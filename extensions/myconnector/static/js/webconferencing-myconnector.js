@@ -64,29 +64,22 @@
       return popup;
     }
 
-    /** getCall: a running call is joined (by its window); a missing one is added first. */
+    /**
+     * findOrAddCall: a call of this provider is joined (by its window); none, or a stopped one of another provider,
+     * is added first.
+     */
     function placeCall(context, target, ids) {
       var callId = webConferencing.callId(context, target, ids);
       var popup = openCallWindow(callId);
       placing[callId] = true;
-      return webConferencing.getCall(callId).then(function(call) {
-        log.info("Joining call: " + callId);
-        return call;
-      }, function(err) {
-        if (err && err.code === "NOT_FOUND_ERROR") {
-          var callInfo = {
-            owner: context.isGroup ? target.id : me(),
-            ownerType: target.type,
-            provider: self.getType(),
-            title: target.title,
-            participants: ids.join(";")
-          };
-          return webConferencing.addCall(callId, callInfo).then(function(call) {
-            log.info("Call created: " + callId);
-            return call;
-          });
-        }
-        throw err;
+      return webConferencing.findOrAddCall(callId, {
+        owner: context.isGroup ? target.id : me(),
+        ownerType: target.type,
+        provider: self.getType(),
+        title: target.title,
+        participants: ids.join(";")
+      }).then(function(call) {
+        log.info("Placing call: " + call.id + " (" + call.state + ")");
       }).then(function() {
         showCall(popup, callId);
       }).catch(function(err) {

@@ -97,19 +97,12 @@
         return; // already placing it, or in it here
       }
       placing[callId] = true;
-      webConferencing.getCall(callId).then(function(call) {
-        return call;
-      }, function(err) {
-        if (err && err.code === "NOT_FOUND_ERROR") {
-          return webConferencing.addCall(callId, {
-            owner: context.isGroup ? target.id : me(),
-            ownerType: target.type,
-            provider: self.getType(),
-            title: target.title,
-            participants: ids.join(";")
-          });
-        }
-        throw err;
+      webConferencing.findOrAddCall(callId, {
+        owner: context.isGroup ? target.id : me(),
+        ownerType: target.type,
+        provider: self.getType(),
+        title: target.title,
+        participants: ids.join(";")
       }).then(function(call) {
         delete placing[callId];
         openCall(call, context.isGroup ? call.title : target.title);

@@ -75,6 +75,31 @@
       });
       return transport.request(frame);
     },
+    /**
+     * The call a connector's button places under `id`: a call of this provider (`info.provider`) is returned to be
+     * joined; none, or a stopped call of another provider, is created from `info` (the server replaces the stopped
+     * one); a running call of another provider is refused with CALL_CONFLICT_ERROR naming it, so a button never
+     * silently rejoins another provider's call.
+     */
+    findOrAddCall: function(id, info) {
+      return webConferencing.getCall(id).then(function(call) {
+        if (call.providerType === info.provider) {
+          return call;
+        }
+        if (call.state === "stopped") {
+          return webConferencing.addCall(id, info);
+        }
+        var running = providers.findProvider(call.providerType);
+        var title = running && running.getTitle ? running.getTitle() : call.providerType;
+        return Promise.reject(util.clientError("CALL_CONFLICT_ERROR",
+          "A " + title + " call is in progress here: join it with " + title));
+      }, function(err) {
+        if (err && err.code === "NOT_FOUND_ERROR") {
+          return webConferencing.addCall(id, info);
+        }
+        throw err;
+      });
+    },
     updateUserCall: function(id, state) {
       return transport.request({ type: "call", command: "update", callId: id, state: state });
     },
