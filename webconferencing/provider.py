@@ -132,6 +132,12 @@ class CallProvider(ComponentPlugin, ABC):
         join: a limit only the browser honoured was bypassed by anyone calling the API directly."""
         return None
 
+    def supports_guests(self) -> bool:
+        """Whether people without a portal account may join this provider's calls by an invite link (issue 12).
+        False by default: a connector whose service needs an account for every party (My Connector's IM ids) declines;
+        one that only needs a browser (WebRTC) says yes, and its call page then runs for guest sessions."""
+        return False
+
     def get_settings(self) -> dict:
         """What the browser gets to configure the provider's client module."""
         return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from functools import cached_property
 
 from exo_container import ComponentPlugin, ConfigurationError, InitParams, Startable, java_name
 
@@ -17,16 +18,20 @@ from .calls import lifecycle
 from .calls.events import (EVENT_CALL_JOINED, EVENT_CALL_LEAVED, EVENT_CALL_STATE,  # noqa: F401 (hub imports)
                            CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
 from .calls.model import Call, Participant
-from .errors import (CallConflict, CallNotFound, IdentityNotFound, InvalidCallArgument,
-                     ProviderConfigurationError, ProviderNotFound)
+from .errors import (AccessDenied, CallConflict, CallNotFound, CallStateError, IdentityNotFound,
+                     InvalidCallArgument, ProviderConfigurationError, ProviderNotFound)
+from .calls.guests import is_guest, new_guest_id
 from .identity import IdentityDirectory
 from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInfo, CallState, ContextInfo,
                    OwnerInfo, OwnerType, ParticipantInfo, ParticipantState, RoomInfo, SpaceInfo, UserInfo,
                    group_call_id, peer_call_id)
+from .invites import CallInvites, GuestInfo, Invitation
 from .metering import metered
 from .provider import CallProvider
 from .storage import Database, utcnow
+from .spaces import ActiveCallProvider, SpaceSettings
 from .storage.calls import CallDAO, StoredCall, StoredParticipant
+from .storage.invites import StoredGuest
 from .storage.settings import ProviderSettingsDAO
 
 log = logging.getLogger(__name__)
@@ -193,7 +198,7 @@ class WebConferencingService(Startable):
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
         participants = []
         for part in call.participants:
-            user = self.identities.get_user(part.user_id) or UserInfo(part.user_id, part.user_id, "")
+            user = self._participant_user(part.user_id)
             participants.append(ParticipantInfo(user, part.state, part.client_id))
         return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
                         _utc(call.created), _utc(call.last_date))
@@ -256,6 +261,8 @@ class WebConferencingService(Startable):
             raise InvalidCallArgument(f"call provider '{provider_type}' is not active", field="providerType")
         ids = _participant_ids(participants)
         owner = self._owner(owner_id, owner_type)
+        if owner_type == OwnerType.SPACE:  # issue 12: a space's managers may switch its calls off
+            self.space_settings.check_calls_allowed(owner_id)
         for uid in ids:
             self.get_user_info(uid)
         if owner_type == OwnerType.USER:
@@ -345,7 +352,7 @@ class WebConferencingService(Startable):
 
     def _enter(self, call_id: str, user_id: str, client_id: str, action) -> CallInfo:
         _check_client_id(client_id)
-        self.get_user_info(user_id)
+        self._check_party(user_id)
         with self.database.write():
             call = self._locked(call_id)
             holder = self.calls.client_held_by_other(client_id, user_id)
@@ -371,7 +378,7 @@ class WebConferencingService(Startable):
         return self._leave(call_id, user_id, client_id, lifecycle.expire)
 
     def _leave(self, call_id: str, user_id: str, client_id: str, action) -> CallInfo | None:
-        self.get_user_info(user_id)
+        self._check_party(user_id)
         with self.database.write():
             try:
                 call = self._locked(call_id)
@@ -475,8 +482,8 @@ class WebConferencingService(Startable):
     def _info(self, call: Call) -> CallInfo:
         owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
-        participants = [ParticipantInfo(self.identities.get_user(p.user_id) or UserInfo(p.user_id, p.user_id, ""),
-                                        p.state, p.client_id) for p in call.participants]
+        participants = [ParticipantInfo(self._participant_user(p.user_id), p.state, p.client_id)
+                        for p in call.participants]
         return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
                         call.created, call.last_date)
 
@@ -518,6 +525,206 @@ class WebConferencingService(Startable):
                     log.exception("Cannot publish %s of call %s to %s", event.event_type, event.call_id, user_id)
                 for listener in self._listeners.get(user_id, ()):
                     _notify(listener, event)
+
+
+    # ---- invites and guests ----
+    #
+    # Issue 12. The rules of invites are webconferencing.invites', the guest transitions the lifecycle's (add guest,
+    # remove guests, end guests alone); these methods lock, apply, persist and publish like the call changes above.
+
+    @cached_property
+    def invites(self) -> CallInvites:
+        return CallInvites(self.identities)
+
+    def _check_party(self, user_id: str) -> None:
+        """A portal user, or a guest: not a directory user, and a party only of the call that admitted them (the
+        lifecycle refuses a guest id that is not a participant, as it refuses any outsider)."""
+        if not is_guest(user_id):
+            self.get_user_info(user_id)
+
+    def _participant_user(self, user_id: str) -> UserInfo:
+        """How a participant shows in a call: the directory's user, a guest under their display name, or the id."""
+        if is_guest(user_id):
+            guest = self.invites.guest(user_id)
+            if guest is not None:
+                return GuestInfo(guest.guest_id, guest.call_id, guest.display_name).as_user()
+        return self.identities.get_user(user_id) or UserInfo(user_id, user_id, "")
+
+    def _party_call(self, call_id: str, user_id: str) -> Call:
+        """The call locked, for one of its parties (never a guest); to anyone else it does not exist."""
+        call = self._locked(call_id)
+        if is_guest(user_id) or not (call.participant(user_id) is not None or self._is_owner_member(call, user_id)):
+            raise CallNotFound(f"call '{call_id}' not found")
+        if not call.is_group:
+            raise InvalidCallArgument(f"call '{call_id}' is a 1:1 call: only group calls have invite links",
+                                      field="callId")
+        return call
+
+    def _guests_supported(self, call: Call) -> bool:
+        provider = self._providers.get(call.provider_type)
+        return bool(provider and provider.supports_guests())
+
+    @metered
+    def get_invitation(self, call_id: str, user_id: str) -> Invitation:
+        """The call's invite link, invited identities and guests, for its parties."""
+        with self.database.write():  # the invitation id is made on first use
+            call = self._party_call(call_id, user_id)
+            return self.invites.view(call.id, utcnow(), self._guests_supported(call))
+
+    @metered
+    def update_invites(self, call_id: str, user_id: str, invites: list) -> tuple[CallInfo, Invitation]:
+        """Replace the invited identities (the invitation id is kept). No longer inviting everyone ends the guests
+        the link admitted, at once."""
+        parsed = self.invites.parse_invites(invites)
+        with self.database.write():
+            call = self._party_call(call_id, user_id)
+            now = utcnow()
+            self.invites.invitation_id(call.id, now)
+            self.invites.dao.replace_invites(call.id, parsed)
+            outcome = self._drop_lapsed_guests(call, now)
+            view = self.invites.view(call.id, now, self._guests_supported(call))
+        self._publish(outcome)
+        return self._info(outcome.call), view
+
+    @metered
+    def revoke_invitation(self, call_id: str, user_id: str) -> Invitation:
+        """A new invitation id: the old link admits nobody any more, and the guests it admitted are out at once."""
+        with self.database.write():
+            call = self._party_call(call_id, user_id)
+            now = utcnow()
+            self.invites.renew_invitation_id(call.id, now)
+            outcome = self._drop_lapsed_guests(call, now)
+            view = self.invites.view(call.id, now, self._guests_supported(call))
+        self._publish(outcome)
+        log.info("%s: invite link revoked by %s", call_id, user_id)
+        return view
+
+    def _drop_lapsed_guests(self, call: Call, now) -> lifecycle.Outcome:
+        lapsed = self.invites.lapsed_guests(call.id)
+        outcome = lifecycle.remove_guests(call, lapsed, now)
+        self._persist(call, outcome)
+        self.invites.dao.remove_guests(lapsed)
+        return outcome
+
+    @metered
+    def check_invite(self, call_id: str, user_id: str, invite_id: str) -> bool:
+        """Whether ``user_id`` may join the call by this invitation id. False for an unknown call too (no
+        probing), and for guests (they hold a session for one call and never a second invite)."""
+        if not call_id or not invite_id or is_guest(user_id):
+            return False
+        with self.database.read():
+            if self.calls.get(call_id) is None or not self.invites.matches(call_id, invite_id):
+                return False
+            return self.invites.invites_user(call_id, user_id)
+
+    @metered
+    def accept_invite(self, call_id: str, user_id: str, invite_id: str) -> CallInfo:
+        """A signed-in user invited by the link becomes a participant (rung if the call runs); they then join like
+        anyone else. A party already is one: nothing changes."""
+        self.get_user_info(user_id)
+        if not self.check_invite(call_id, user_id, invite_id):
+            raise AccessDenied(f"the invite link does not let user '{user_id}' into call '{call_id}'")
+        with self.database.write():
+            call = self._locked(call_id)
+            if call.participant(user_id) is not None or self._is_owner_member(call, user_id):
+                outcome = lifecycle.Outcome(call)
+            else:
+                outcome = lifecycle.invite(call, [*call.participant_ids(), user_id], utcnow())
+                self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call)
+
+    @metered
+    def add_guest(self, call_id: str, invite_id: str, display_name: str) -> tuple[GuestInfo, CallInfo]:
+        """An external guest with the link joins a running group call under a display name: the link must invite
+        everyone and the call's connector support guests. Answers as an unknown call when the id does not match."""
+        with self.database.write():
+            call = self._locked(call_id)
+            if not self.invites.matches(call.id, invite_id):
+                raise CallNotFound(f"call '{call_id}' not found")
+            if not self.invites.invites_everyone(call.id):
+                raise AccessDenied(f"the invite link of call '{call_id}' does not admit guests: it invites named "
+                                   f"users and spaces only")
+            if not self._guests_supported(call):
+                raise AccessDenied(f"the {call.provider_type} connector does not support guests")
+            if call.state != CallState.STARTED:
+                raise CallStateError(f"call '{call_id}' is {call.state}: guests join running calls only",
+                                     state=str(call.state), action=str(lifecycle.Action.ADD_GUEST))
+            guest = GuestInfo(new_guest_id(), call.id, display_name)
+            outcome = lifecycle.add_guest(call, guest.id, utcnow())
+            self.invites.dao.add_guest(StoredGuest(guest.id, call.id, guest.display_name, invite_id), utcnow())
+            self._persist(call, outcome)
+        self._publish(outcome)
+        log.info("%s: guest %s admitted by the invite link", call_id, guest.id)
+        return guest, self._info(outcome.call)
+
+    def get_guest(self, guest_id: str) -> GuestInfo | None:
+        """The guest while still admitted (link not revoked, still inviting everyone, a participant of a running
+        call); None once any of that ends, which ends their session."""
+        if not is_guest(guest_id):
+            return None
+        with self.database.read():
+            guest = self.invites.guest(guest_id)
+            if guest is None or not self.invites.guest_admitted(guest):
+                return None
+            call = self.calls.get(guest.call_id)
+        if call is None or call.state != CallState.STARTED or call.participant(guest_id) is None:
+            return None
+        return GuestInfo(guest.guest_id, guest.call_id, guest.display_name)
+
+    @metered
+    def end_if_guests_alone(self, call_id: str, grace_seconds: float) -> CallInfo | None:
+        """Stop a call left to its guests for ``grace_seconds``; None when the call is gone."""
+        with self.database.write():
+            try:
+                call = self._locked(call_id)
+            except CallNotFound:
+                return None
+            outcome = lifecycle.end_guests_alone(call, utcnow(), dt.timedelta(seconds=grace_seconds))
+            self._persist(call, outcome)
+        self._publish(outcome)
+        return self._info(outcome.call)
+
+    def find_org_identities(self, user_id: str, name: str, limit: int = 20) -> list[dict]:
+        """Users and spaces whose name matches, for the invite dialog (the original's ``get_org_identities``):
+        only spaces the asker belongs to (or every space, for an administrator)."""
+        user = self.get_user_info(user_id)
+        text = name.strip().lower()
+        users = [{"id": u.id, "type": "user", "title": u.title} for u in self.identities.find_users(text, limit)]
+        spaces = [{"id": s.id, "type": "group", "title": s.title} for s in self.identities.list_spaces()
+                  if (s.is_member(user_id) or user.is_admin)
+                  and (text in s.id.lower() or text in s.title.lower())]
+        return (users + spaces)[:limit]
+
+    # ---- space settings ----
+    #
+    # Issue 12: the rules are webconferencing.spaces' (managers and administrators change them, members are told).
+
+    @cached_property
+    def space_settings(self) -> SpaceSettings:
+        return SpaceSettings(self.database, self.identities, self.broker, self.get_providers)
+
+    @metered
+    def get_active_providers_for_space(self, space_id: str, user_id: str) -> list[ActiveCallProvider]:
+        self.space_settings.readable_space(user_id, space_id)
+        return self.space_settings.active_providers(space_id)
+
+    @metered
+    def save_active_call_provider(self, space_id: str, user_id: str, data: dict) -> ActiveCallProvider:
+        return self.space_settings.save_provider(user_id, space_id, data)
+
+    @metered
+    def remove_active_call_provider(self, space_id: str, user_id: str, connector_id: str) -> None:
+        self.space_settings.remove_provider(user_id, space_id, connector_id)
+
+    @metered
+    def update_video_conference_enabled(self, space_id: str, user_id: str, enabled: bool) -> bool:
+        return self.space_settings.set_enabled(user_id, space_id, enabled)
+
+    @metered
+    def is_video_conference_enabled(self, space_id: str, user_id: str) -> bool:
+        self.space_settings.readable_space(user_id, space_id)
+        return self.space_settings.is_enabled(space_id)
 
 
 def lifecycle_stopped(call: Call) -> Call:

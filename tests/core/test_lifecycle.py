@@ -16,6 +16,7 @@ from webconferencing.info import CallState, ParticipantState
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
 LATER = NOW + dt.timedelta(minutes=5)
 JOINED, LEAVED = ParticipantState.JOINED, ParticipantState.LEAVED
+GUEST = "guest~zoe"
 
 
 def part(user_id: str, state=None, *clients: str) -> Participant:
@@ -57,6 +58,12 @@ def _apply(action: Action, call: Call, user: str = "john"):
         return lifecycle.decline(call, user, NOW)
     if action is Action.STOP:
         return lifecycle.stop(call, NOW)
+    if action is Action.ADD_GUEST:
+        return lifecycle.add_guest(call, GUEST, NOW)
+    if action is Action.REMOVE_GUESTS:
+        return lifecycle.remove_guests(call, [GUEST], NOW)
+    if action is Action.END_GUESTS_ALONE:
+        return lifecycle.end_guests_alone(call, NOW, dt.timedelta(seconds=10))
     return lifecycle.invite(call, ["john", "mary"], NOW)
 
 
@@ -299,3 +306,64 @@ def test_each_transition_is_logged_old_to_new(caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "webconferencing.calls"]
     assert "g/team: stopped -> started (join mary/tab1)" in lines
     assert "g/team mary: leaved -> joined (join mary/tab1)" in lines
+
+
+# ---- guests (issue 12) ----
+
+def test_a_guest_is_added_to_a_running_group_call_without_ringing_anyone():
+    outcome = lifecycle.add_guest(group(), GUEST, LATER)
+    assert outcome.call.participant(GUEST).state is None and outcome.events == ()
+
+
+def test_a_stopped_call_takes_no_guest_naming_its_state():
+    with pytest.raises(CallStateError, match="stopped"):
+        lifecycle.add_guest(group(CallState.STOPPED), GUEST, LATER)
+
+
+def test_a_peer_call_takes_no_guest():
+    with pytest.raises(InvalidCallArgument, match="1:1"):
+        lifecycle.add_guest(peer(), GUEST, LATER)
+
+
+def test_only_guest_ids_are_added_as_guests():
+    with pytest.raises(InvalidCallArgument, match="not a guest id"):
+        lifecycle.add_guest(group(), "paul", LATER)
+
+
+def test_an_added_guest_joins_like_any_participant():
+    call = lifecycle.add_guest(group(), GUEST, LATER).call
+    outcome = lifecycle.join(call, GUEST, "gtab", LATER)
+    assert outcome.call.participant(GUEST).joined and kinds(outcome) == [("joined", GUEST)]
+
+
+def test_removed_guests_are_told_they_left_while_still_listed():
+    call = group(CallState.STARTED, part("john", JOINED, "t1"), part(GUEST, JOINED, "g1"))
+    outcome = lifecycle.remove_guests(call, [GUEST], LATER)
+    assert outcome.call.participant(GUEST) is None
+    assert kinds(outcome) == [("leaved", GUEST)] and GUEST in outcome.events[0].recipients
+
+
+def test_remove_guests_never_removes_members():
+    call = group(CallState.STARTED, part("john", JOINED, "t1"))
+    assert lifecycle.remove_guests(call, ["john"], LATER).call == call
+
+
+def test_removing_the_last_joined_guests_stops_the_call():
+    call = group(CallState.STARTED, part("john", LEAVED), part(GUEST, JOINED, "g1"))
+    outcome = lifecycle.remove_guests(call, [GUEST], LATER)
+    assert outcome.call.state == CallState.STOPPED
+    assert kinds(outcome)[-1] == ("state", "stopped", EndReason.ENDED, ("john",))
+
+
+def test_a_call_left_to_guests_ends_once_the_grace_period_passed():
+    call = group(CallState.STARTED, part("john", LEAVED), part(GUEST, JOINED, "g1"))
+    assert lifecycle.end_guests_alone(call, NOW + dt.timedelta(seconds=9), dt.timedelta(seconds=10)).call == call
+    ended = lifecycle.end_guests_alone(call, NOW + dt.timedelta(seconds=10), dt.timedelta(seconds=10))
+    assert ended.call.state == CallState.STOPPED and not ended.call.participant(GUEST).joined
+
+
+def test_a_call_with_a_member_joined_is_not_left_to_guests():
+    call = group(CallState.STARTED, part("john", JOINED, "t1"), part(GUEST, JOINED, "g1"))
+    assert not lifecycle.guests_alone(call)
+    assert lifecycle.end_guests_alone(call, LATER, dt.timedelta(0)).call == call
+

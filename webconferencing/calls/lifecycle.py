@@ -22,6 +22,13 @@ The rules, as a newcomer asks them:
   the decliner stops ringing (on every tab): they are told ``call_state: stopped`` with reason ``declined``.
 * **stop**: everyone leaves, the call is ``stopped`` (``ended`` unless told another reason); ``remove`` deletes it.
 * **invite**: a group call's invitees change; newcomers to a running call are rung, the removed are told they left.
+* **add guest** (issue 12): someone without an account, admitted by the call's invite link, becomes a participant of a
+  running group call (invited, not rung: they are the one asking); they join like anyone else.
+* **remove guests**: the link was revoked (or the call no longer invites everyone with it): the guests are out at
+  once, everyone hears ``call_leaved`` for each (the guests too, so their pages stop); a call nobody is joined to
+  any more stops.
+* **end guests alone**: a running call whose joined participants are all guests, unchanged for the grace period,
+  stops (``ended``): the original's connector stopped such calls from the browser, here the server does.
 
 The transition tables below are the contract; each function checks its result against them, so a rule change that
 forgets the table fails loudly.
@@ -36,7 +43,8 @@ from typing import Iterable
 
 from ..errors import CallFull, CallNotFound, CallStateError, InvalidCallArgument
 from ..info import CallState, ParticipantState
-from .events import CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft
+from .events import CallMissed, CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft
+from .guests import is_guest
 from .model import Call, Participant
 
 log = logging.getLogger("webconferencing.calls")
@@ -51,6 +59,10 @@ class Action(StrEnum):
     DECLINE = "decline"
     STOP = "stop"
     INVITE = "invite"
+    RING_TIMEOUT = "ring timeout"
+    ADD_GUEST = "add guest"
+    REMOVE_GUESTS = "remove guests"
+    END_GUESTS_ALONE = "end guests alone"
 
 
 # The call's side of the lifecycle. NEW is "no such call yet", DELETED "the call is gone".
@@ -74,6 +86,12 @@ CALL_TRANSITIONS: dict[tuple[str, Action], frozenset[str]] = {
     (STOPPED, Action.STOP): frozenset({STOPPED, DELETED}),
     (STARTED, Action.INVITE): frozenset({STARTED}),
     (STOPPED, Action.INVITE): frozenset({STOPPED}),
+    (STARTED, Action.RING_TIMEOUT): frozenset({STARTED, DELETED}),
+    (STARTED, Action.ADD_GUEST): frozenset({STARTED}),
+    (STARTED, Action.REMOVE_GUESTS): frozenset({STARTED, STOPPED}),
+    (STOPPED, Action.REMOVE_GUESTS): frozenset({STOPPED}),
+    (STARTED, Action.END_GUESTS_ALONE): frozenset({STARTED, STOPPED}),
+    (STOPPED, Action.END_GUESTS_ALONE): frozenset({STOPPED}),
 }
 
 # The participant's side. INVITED is the original's "no state" (null on the wire): rung, not answered.
@@ -93,6 +111,7 @@ PARTICIPANT_TRANSITIONS: dict[tuple[str, Action], frozenset[str]] = {
     (JOINED, Action.EXPIRE): frozenset({JOINED, LEAVED}),
     (INVITED, Action.DECLINE): frozenset({LEAVED}),
     (LEAVED, Action.DECLINE): frozenset({LEAVED}),        # declined on another tab already
+    (INVITED, Action.RING_TIMEOUT): frozenset({LEAVED}),  # nobody answered: a missed call
 }
 
 
@@ -329,6 +348,92 @@ def invite(call: Call, participants: Iterable[str], now: dt.datetime) -> Outcome
     if added and call.state == CallState.STARTED:
         events.append(_state_event(after, STARTED, to=added))
     return _finish(call, after, Action.INVITE, f"+{added} -{removed}", targets, events)
+
+
+# ---- guests (issue 12) ------------------------------------------------------------------------------------------
+
+
+def add_guest(call: Call, guest_id: str, now: dt.datetime) -> Outcome:
+    """A guest admitted by the invite link becomes a participant of a running group call."""
+    targets = _allowed(call, Action.ADD_GUEST)
+    if not call.is_group:
+        raise InvalidCallArgument(f"call '{call.id}' is a 1:1 call: only group calls take guests", field="callId")
+    if not is_guest(guest_id):
+        raise InvalidCallArgument(f"'{guest_id}' is not a guest id", field="guestId")
+    if call.participant(guest_id) is not None:
+        return _finish(call, call, Action.ADD_GUEST, guest_id, targets)
+    after = call.with_participant(Participant(guest_id)).replace(last_date=now)
+    return _finish(call, after, Action.ADD_GUEST, guest_id, targets)
+
+
+def remove_guests(call: Call, guest_ids: Iterable[str], now: dt.datetime) -> Outcome:
+    """The guests named leave the call's participants at once; a call nobody is joined to any more stops."""
+    targets = _allowed(call, Action.REMOVE_GUESTS)
+    gone = [p for p in call.participants if p.user_id in set(guest_ids) and is_guest(p.user_id)]
+    if not gone:
+        return _finish(call, call, Action.REMOVE_GUESTS, "none", targets)
+    events: list[Event] = [_left_event(call, p.user_id, EndReason.ENDED) for p in gone]  # told while listed
+    after = call.replace(participants=tuple(p for p in call.participants if p not in gone), last_date=now)
+    still_in = any(p.joined for p in after.participants)
+    if call.state == CallState.STARTED and any(p.joined for p in gone) and not still_in:
+        after = _everyone_out(after)
+        events.append(_state_event(after, STOPPED, EndReason.ENDED))
+    return _finish(call, after, Action.REMOVE_GUESTS, f"-{[p.user_id for p in gone]}", targets, events)
+
+
+def guests_alone(call: Call) -> bool:
+    """A running call where everyone still joined is a guest."""
+    joined = [p for p in call.participants if p.joined]
+    return call.state == CallState.STARTED and bool(joined) and all(is_guest(p.user_id) for p in joined)
+
+
+def end_guests_alone(call: Call, now: dt.datetime, grace: dt.timedelta) -> Outcome:
+    """Stop a call left to its guests for longer than ``grace`` (since its last change); otherwise nothing."""
+    targets = _allowed(call, Action.END_GUESTS_ALONE)
+    if not guests_alone(call) or _naive_utc(now) - _naive_utc(call.last_date) < grace:
+        return _finish(call, call, Action.END_GUESTS_ALONE, "members still in or within grace", targets)
+    after = _everyone_out(call).replace(last_date=now)
+    return _finish(call, after, Action.END_GUESTS_ALONE, "only guests left", targets,
+                   [_state_event(after, STOPPED, EndReason.ENDED)])
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    """Stored dates are naive UTC, read ones may be aware: compare them alike."""
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def ringing(call: Call) -> tuple[str, ...]:
+    """Who is still being rung: the invited participants of a running call."""
+    if call.state != CallState.STARTED:
+        return ()
+    return tuple(p.user_id for p in call.participants if p.state is None)
+
+
+def ring_timeout(call: Call, now: dt.datetime) -> Outcome:
+    """Nobody answered in time (the service decides when): see the module's rules."""
+    targets = _allowed(call, Action.RING_TIMEOUT)
+    unanswered = ringing(call)
+    if not unanswered:
+        return _finish(call, call, Action.RING_TIMEOUT, "nobody ringing", targets)
+    caller = next((p.user_id for p in call.participants if p.joined), None)
+    if not call.is_group:
+        ended = _everyone_out(call).replace(last_date=now)
+        events: list[Event] = [_state_event(ended, STOPPED, EndReason.NO_ANSWER)]
+        events += [_missed_event(ended, uid, caller) for uid in unanswered]
+        return _finish(call, None, Action.RING_TIMEOUT, f"{list(unanswered)} did not answer", targets, events)
+    after = call
+    for uid in unanswered:
+        part = after.participant(uid)
+        _participant_allowed(after, part, Action.RING_TIMEOUT)
+        after = after.with_participant(part.replace(state=ParticipantState.LEAVED))
+    after = after.replace(last_date=now)
+    events = [_state_event(after, STOPPED, EndReason.NO_ANSWER, to=unanswered)]
+    events += [_missed_event(after, uid, caller) for uid in unanswered]
+    return _finish(call, after, Action.RING_TIMEOUT, f"{list(unanswered)} did not answer", targets, events)
+
+
+def _missed_event(call: Call, user_id: str, caller: str | None) -> CallMissed:
+    return CallMissed(**_event_base(call, (user_id,)), caller_id=caller)
 
 
 # ---- helpers --------------------------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from peewee import Database
 
 from . import models
 from .locking import hold_until_commit
+from .invites import create_invite_tables
 from .presence import create_presence_tables
+from .space_settings import create_space_settings_tables
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,11 @@ def _index_participants_by_user(db: Database) -> None:
                    "ON wc_user_group_call (user_id, last_date)")
 
 
+def _create_invites_and_space_settings(db: Database) -> None:
+    create_invite_tables(db)
+    create_space_settings_tables(db)
+
+
 def _create_sessions(db: Database) -> None:
     db.create_tables([models.SessionRecord], safe=True)
 
@@ -46,6 +53,8 @@ MIGRATIONS: list[Migration] = [
     Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
     Migration(3, "server-side login sessions and bearer tokens", _create_sessions),
     Migration(4, "process leases and the clients each process holds", create_presence_tables),
+    Migration(5, "call invitations, invited identities, guests; per-space video-conference settings and links",
+              _create_invites_and_space_settings),
 ]
 
 

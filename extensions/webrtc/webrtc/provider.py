@@ -163,6 +163,10 @@ class WebRTCProvider(CallProvider):
     def get_max_participants(self) -> int | None:
         return self.max_participants
 
+    def supports_guests(self) -> bool:
+        """A browser is all a WebRTC party needs: guests with an invite link join without an account."""
+        return True
+
     def get_settings(self) -> dict:
         settings = {**super().get_settings(), "iceServers": self.ice_servers, "maxParticipants": self.max_participants}
         if self.turn is not None:
