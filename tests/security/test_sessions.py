@@ -6,6 +6,7 @@ Every test drives real ``exo-server`` processes on loopback; the multi-process o
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import shutil
 import socket
@@ -18,7 +19,11 @@ import pytest
 import requests
 import websocket
 
+from exo_container import InitParams, ValueParam, boot
 from tests.web.harness import PASSWORD, REST, OpenApi, Server, User, free_port
+from webconferencing.storage import Database
+from webconferencing.storage.models import SessionRecord
+from webconferencing.web.sessions import SessionStore
 
 COOKIE = "exo_webconf_session"
 SESSION_ENDED = 1008
@@ -293,3 +298,48 @@ def test_on_postgresql_a_cookie_saved_before_logout_is_refused(postgres_database
     assert mary.post("/auth/logout").status_code == 204
 
     assert context_with(srv, cookies=saved).status_code == 401
+
+
+# --- the store stays bounded ---------------------------------------------------------------------
+
+DATABASE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<configuration xmlns="http://www.exoplatform.org/xml/ns/kernel_1_3.xsd">
+  <component>
+    <key>webconferencing.storage.Database</key>
+    <type>webconferencing.storage.Database</type>
+    <init-params><value-param><name>url</name><value>${test.db.url}</value></value-param></init-params>
+  </component>
+</configuration>
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    url = (f"sqlite:///{tmp_path / 'wc.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    configuration = tmp_path / "configuration.xml"
+    configuration.write_text(DATABASE_XML, encoding="utf-8")
+    container = boot(configuration, system_properties={"test.db.url": url}, extensions_dirs=[])
+    yield container.get_component_instance_of_type(Database)
+    container.dispose()
+
+
+def test_dead_sessions_are_purged_from_the_database_when_a_login_opens_one(database):
+    """Ended sessions leave no row behind, and expired ones (idle or absolute) are swept at the next login, so the
+    table holds about the live sessions whatever the traffic."""
+    now = [dt.datetime(2026, 1, 1, 12, 0)]
+    store = SessionStore(database, InitParams([ValueParam(name="idle-seconds", value="60")]), clock=lambda: now[0])
+    store.start()
+    idle_one = store.open("mary", "cookie")
+    logged_out = store.open("john", "cookie")
+    token = store.open("james", "bearer")
+    store.end(logged_out)
+    now[0] += dt.timedelta(hours=2)  # mary idle for 2 h, james's token past its hour
+
+    kept = store.open("alice", "cookie")
+
+    with database.read():
+        left = [user for (user,) in SessionRecord.select(SessionRecord.user_id).tuples()]
+    assert left == ["alice"]
+    assert store.resolve(idle_one, "cookie") is None and store.resolve(token, "bearer") is None
+    assert store.resolve(kept, "cookie").user_id == "alice"

@@ -205,6 +205,7 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]
         name = self.get_cookie_name(app)
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
+        response.vary.add("Cookie")  # what this response shows depends on who asks: no shared cache may reuse it
         for token in session.ended:
             self.store.end(token)
         user_id = session.get("user_id")
