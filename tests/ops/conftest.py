@@ -29,7 +29,10 @@ def make_app(tmp_path) -> Callable[..., Flask]:
     def make(extensions: Path = SIGNAL_EXTENSIONS, **properties: str) -> Flask:
         container = boot(ROOT / "configuration.xml", extensions_dirs=[extensions], environ={},
                          system_properties={"webconferencing.db.url": f"sqlite:///{tmp_path / 'wc.db'}",
-                                            "webconferencing.metrics.sample.seconds": "0.05", **properties})
+                                            "webconferencing.metrics.sample.seconds": "0.05",
+                                            # a cheap hash for the seeded users: a boot in a few hundred ms
+                                            "webconferencing.identity.password.hash": "pbkdf2:sha256:1000",
+                                            **properties})
         containers.append(container)
         settings = replace(ServerSettings.from_properties(container.properties.as_dict()), secret="test-secret",
                            data_dir=tmp_path)

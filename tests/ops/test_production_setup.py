@@ -1,0 +1,196 @@
+"""The production set-up of ``deploy/``, run on this machine (systemd aside): two ``exo-server`` processes, one with
+two gunicorn workers, on one PostgreSQL database (pooled connections) and one Redis, each on its own port, with
+``/metrics`` behind a token. A client of one process calls a user of the other; both report it; losing Redis makes
+both not ready, and its return makes them ready again."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import requests
+from prometheus_client.mmap_dict import MmapedDict
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.web.harness import REST, OpenApi, Server, User, call_channel, free_port, is_event, user_channel
+
+REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
+TOKEN = "prometheus-scrape-token"
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@dataclass
+class RedisProcess:
+    """A redis-server on a fixed port that the test can stop and start again."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisProcess":
+        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.directory)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    raise RuntimeError("redis-server did not start")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def redis_process(tmp_path_factory):
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    redis = RedisProcess(tmp_path_factory.mktemp("redis")).start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory, postgres_server, redis_process):
+    """Process ``a`` (two workers) and process ``b`` (one), configured as deploy/exo.properties says."""
+    database = postgres_server.create_database()
+    properties = {
+        "webconferencing.db.url": database.replace("postgresql://", "postgresql+pool://", 1),
+        "webconferencing.broker": redis_process.url,
+        "webconferencing.metrics.token": TOKEN,
+        "webconferencing.metrics.sample.seconds": "0.2",
+        "exo.server.secret": "shared-by-every-process-of-the-deployment",
+    }
+    metrics_dir = tmp_path_factory.mktemp("a-metrics")
+    os.environ[MULTIPROC_DIR] = str(metrics_dir)  # as systemd sets it (deploy/exo-server.service); a only
+    try:
+        a = Server(tmp_path_factory.mktemp("a"), properties=properties, args=["--workers", "2"]).start()
+    finally:
+        del os.environ[MULTIPROC_DIR]
+    a.metrics_dir = metrics_dir
+    b = Server(tmp_path_factory.mktemp("b"), properties=properties).start()
+    a.wait_for_log(r"(?s)ready on .*ready on ", timeout=30)  # both of a's workers serve
+    yield a, b
+    b.stop()
+    a.stop()
+    postgres_server.drop_database(database)
+
+
+def logged_in(server: Server, user_id: str) -> User:
+    return User(server, OpenApi(requests.get(f"{server.base}{REST}/openapi.json", timeout=5).json()), user_id)
+
+
+def scrape(server: Server) -> dict[tuple[str, tuple], float]:
+    answer = requests.get(f"{server.base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(answer.text) for s in family.samples}
+
+
+def metric(server: Server, name: str, **labels: str) -> float:
+    return scrape(server).get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)
+
+
+def ready(server: Server) -> requests.Response:
+    return requests.get(f"{server.base}/health/ready", timeout=5)
+
+
+def test_both_processes_are_ready_with_database_and_broker_checked(deployment):
+    for server in deployment:
+        answer = ready(server)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["checked"] == ["broker", "container", "database", "websockets"]
+
+
+def test_metrics_need_the_token_on_every_process(deployment):
+    for server in deployment:
+        assert requests.get(f"{server.base}/metrics", timeout=5).status_code == 401
+
+
+def test_a_client_on_one_process_calls_a_user_on_the_other_and_both_report_it(deployment):
+    a, b = deployment
+    john, mary = logged_in(a, "john").tab(), logged_in(b, "mary").tab()
+    assert mary.subscribe(user_channel("mary"))["type"] == "ack"
+    call_id = "p/john-mary"
+
+    assert john.call("create", callId=call_id, ownerType="user", provider="signal",
+                     participants=["john", "mary"])["type"] == "result"
+    mary.message(user_channel("mary"), is_event("call_state", call_id, callState="started"))
+    for tab in (john, mary):
+        assert tab.call("update", callId=call_id, state="joined")["type"] == "result"
+        assert tab.subscribe(call_channel(call_id))["type"] == "ack"
+    john.request({"type": "publish", "channel": call_channel(call_id), "data": {"offer": "sdp"}})
+    assert mary.message(call_channel(call_id))["data"] == {"offer": "sdp"}
+
+    started = ("webconferencing_operation_duration_seconds_count", (("operation", "add_call"), ("status", "ok")))
+    assert scrape(a)[started] == 1 and scrape(b).get(started, 0) == 0  # counted where it happened
+    for server in (a, b):  # the census is the deployment's: the same on both
+        assert metric(server, "webconferencing_active_calls", provider="signal", owner_type="user") == 1
+        assert metric(server, "webconferencing_joined_participants", provider="signal", owner_type="user") == 2
+        eventually(lambda: metric(server, "webconferencing_websocket_connections") == 1)
+    john.close()
+    mary.close()
+    eventually(lambda: metric(a, "webconferencing_websocket_connections") == 0)
+
+
+def login_failures_by_worker(metrics_dir: Path) -> dict[str, float]:
+    """pid -> login failures that worker counted, read from its own multiprocess file."""
+    counted = {}
+    for path in metrics_dir.glob("counter_*.db"):
+        for key, value, _timestamp, _position in MmapedDict.read_all_values_from_file(str(path)):
+            if json.loads(key)[1] == "webconferencing_login_failures_total" and value:
+                counted[path.stem.split("_", 1)[1]] = value
+    return counted
+
+
+def test_the_metrics_of_a_process_add_up_its_workers(deployment):
+    a, _ = deployment
+    attempts = 0
+    while len(login_failures_by_worker(a.metrics_dir)) < 2:  # new connections, until both workers took some
+        assert attempts < 200, "one worker took every connection"
+        answer = requests.post(f"{a.base}{REST}/auth/login", json={"username": "nobody", "password": "x"},
+                               timeout=5, headers={"Connection": "close"})
+        assert answer.status_code == 401
+        attempts += 1
+
+    by_worker = login_failures_by_worker(a.metrics_dir)
+    assert metric(a, "webconferencing_login_failures_total") == sum(by_worker.values())
+
+
+def test_losing_redis_makes_both_processes_not_ready_and_its_return_ready_again(deployment, redis_process):
+    redis_process.stop()
+    try:
+        for server in deployment:
+            answer = ready(server)
+            assert answer.status_code == 503
+            assert "does not answer" in answer.json()["failing"]["broker"]
+    finally:
+        redis_process.start()
+
+    for server in deployment:
+        eventually(lambda: ready(server).status_code == 200)
