@@ -44,6 +44,7 @@ from .extensions import (
 )
 from .injection import qualified_name
 from .loader import ConfigurationLoader, finish_configuration
+from .portal import PortalVariables
 from .properties import PropertyStore
 from .xml.model import ComponentConfig, Configuration
 
@@ -139,12 +140,22 @@ def load(
     definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict, run_code=run_code)
     portal_config = definitions_container.get_component_instance(PortalContainerConfig)
     portal_config.start()
-    problems = [*loader.problems, *configurator_problems, *definitions_container.problems]
+    problems = [*loader.problems, *configurator_problems, *definitions_container.problems, *portal_config.problems]
     loader.problems = []
     loader.profiles |= set(portal_config.added_profiles)
+    loader.variables = PortalVariables(properties, portal_config)  # from here on, the portal container's files
 
     dependencies = portal_config.get_dependencies()
-    ordered = order_extensions(extensions, dependencies)
+    ordered = []
+    for extension in order_extensions(extensions, dependencies):
+        if portal_config.default_portal_container in portal_config.get_portal_container_names_of(extension.name):
+            ordered.append(extension)
+        elif extension.web_conf.is_file():
+            problems.append(ConfigurationWarning(
+                f"extension {extension.name} is not loaded: it belongs to no enabled portal container "
+                f"(not a dependency of '{portal_config.default_portal_container}'"
+                f"{', ignore.unregistered.webapp=true' if portal_config.ignore_unregistered_webapp else ''})",
+                str(extension.web_conf)))
     for extension in ordered:
         if extension.web_conf.is_file():
             loader.add_configuration(extension.web_conf, context_dir=extension.path)

@@ -53,7 +53,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .aliases import java_name
-from .errors import ContainerError
+from .errors import ConfigurationError, ContainerError
+from .jvm import EXO_CONF_DIR
 from .lifecycle import Startable
 from .params import InitParams
 from .plugin import ComponentPlugin
@@ -226,10 +227,29 @@ class PortalContainerDefinitionDisablePlugin(ComponentPlugin):
 
 @java_name(f"{_PKG}.PortalContainerConfig")
 class PortalContainerConfig(Startable):
-    """The portal container definitions, changed by the extensions' plugins.
+    """The portal container definitions, changed by the extensions' plugins (the kernel's rules).
+
+    The **default definition** comes from the object-param ``default.portal.definition``
+    (if any), its name, rest context and realm from that object, else from the value-params
+    ``default.portal.container`` / ``default.rest.context`` / ``default.realm.name``, else
+    ``portal`` / ``rest`` / ``exo-domain``. A value that was only the built-in fallback is
+    replaced, at ``start()``, by the **first registered definition**'s (so a deployment that
+    registers ``intranet`` alone gets ``intranet`` as its default portal); one given
+    explicitly is honoured. The same happens when the default portal is disabled.
 
     Plugins register until ``start()``; ``start()`` applies the change plugins (in
-    registration order, each plugin's changes in init-params order) and freezes it.
+    registration order, each plugin's changes in init-params order) to every enabled
+    definition and to the default one, computes each portal's **settings** and freezes it.
+    Settings of a portal: the default definition's ``settings``, then its own, then the
+    properties of the ``externalSettingsPath`` files (the default's, then its own; a bare
+    file name is looked for first in ``${exo.conf.dir}/portal/`` (the default definition)
+    or ``${exo.conf.dir}/portal/<name>/``, then as a URL), resolved against the settings and
+    then the properties, each typed like the setting it replaces (``Integer.valueOf`` ...;
+    an empty or unparsable value leaves the old one); last ``name``, ``rest`` and ``realm``.
+
+    Deviation: the kernel lists the default portal's built-in name (``portal``) among the
+    portal containers even when the first definition renamed the default; here the list is
+    the default's final name, then the other enabled definitions.
     """
 
     DEFAULT_PORTAL_CONTAINER_NAME = "portal"
@@ -237,24 +257,63 @@ class PortalContainerConfig(Startable):
     DEFAULT_REALM_NAME = "exo-domain"
 
     def __init__(self, params: InitParams | None = None, properties: PropertyStore | None = None):
-        lookup = properties.lookup if properties is not None else (lambda key: None)
-
-        def value(name: str, default: str) -> str:
-            p = params.get_value_param(name) if params else None
-            text = java_trim(resolve_variables(p.value, lookup)) if p is not None else ""
-            return text or default
-
-        self.default_portal_container = value("default.portal.container", self.DEFAULT_PORTAL_CONTAINER_NAME)
-        self.default_rest_context = value("default.rest.context", self.DEFAULT_REST_CONTEXT_NAME)
-        self.default_realm_name = value("default.realm.name", self.DEFAULT_REALM_NAME)
-        self.ignore_unregistered_webapp = _boolean(value("ignore.unregistered.webapp", "false"))
+        self._properties = properties if properties is not None else PropertyStore(defaults={})
         default = params.get_object_param("default.portal.definition") if params else None
-        self._default_definition = default.object if default and isinstance(default.object, PortalContainerDefinition) else None
-        self._definitions: dict[str, PortalContainerDefinition] = {}
+        base = default.object if default is not None and isinstance(default.object, PortalContainerDefinition) else None
+        if default is not None and base is None:
+            log.warning("The object-param 'default.portal.definition' must be a PortalContainerDefinition: ignored")
+        base = base or PortalContainerDefinition()
+        self._implicit: set[str] = set()
+        self._default = PortalContainerDefinition(
+            name=self._initial(params, base.name, "default.portal.container", self.DEFAULT_PORTAL_CONTAINER_NAME, "name"),
+            restContextName=self._initial(params, base.restContextName, "default.rest.context",
+                                          self.DEFAULT_REST_CONTEXT_NAME, "rest"),
+            realmName=self._initial(params, base.realmName, "default.realm.name", self.DEFAULT_REALM_NAME, "realm"),
+            externalSettingsPath=base.externalSettingsPath,
+            dependencies=list(base.dependencies) if base.dependencies is not None else None,
+            settings=dict(base.settings) if base.settings else None,
+        )
+        ignore = params.get_value_param("ignore.unregistered.webapp") if params else None
+        self.ignore_unregistered_webapp = ignore is not None and _boolean(self._resolve(ignore.value))
+        self._definitions: dict[str, PortalContainerDefinition] = {}  # registered by plugins, in order
         self._change_plugins: list[PortalContainerDefinitionChangePlugin] = []
         self._disabled: set[str] = set()
         self._profiles: list[str] = []
+        self._names: list[str] = []
+        self._scopes: dict[str, list[str]] = {}
+        self._settings: dict[str, dict[str, Any]] = {}
+        self.problems: list[ConfigurationError] = []  # external settings files that could not be read
         self._started = False
+
+    def _resolve(self, text: str) -> str:
+        return java_trim(resolve_variables(text, self._properties.lookup))
+
+    def _initial(self, params: InitParams | None, given: str | None, param: str, fallback: str, what: str) -> str:
+        if given and java_trim(given):
+            return java_trim(given)
+        p = params.get_value_param(param) if params else None
+        if p is not None and java_trim(p.value):
+            return self._resolve(p.value)
+        self._implicit.add(what)
+        return fallback
+
+    # -- the defaults --
+
+    @property
+    def default_portal_container(self) -> str:
+        return self._default.name  # type: ignore[return-value]
+
+    @property
+    def default_rest_context(self) -> str:
+        return self._default.restContextName  # type: ignore[return-value]
+
+    @property
+    def default_realm_name(self) -> str:
+        return self._default.realmName  # type: ignore[return-value]
+
+    def has_definition(self) -> bool:
+        """True when plugins registered definitions (else the kernel's "old behaviour": one default portal)."""
+        return bool(self._definitions)
 
     # -- registration (set-methods) --
 
@@ -270,8 +329,7 @@ class PortalContainerConfig(Startable):
                 log.warning("A PortalContainerDefinition without a name is ignored (plugin %s)", plugin.name)
                 continue
             definition.name = name
-            self._definitions.pop(name, None)
-            self._definitions[name] = definition  # the same name again: the later one wins
+            self._definitions[name] = definition  # the same name again: the later one wins (first position kept)
 
     def register_change_plugin(self, plugin: PortalContainerDefinitionChangePlugin) -> None:
         self._check_open()
@@ -287,39 +345,105 @@ class PortalContainerConfig(Startable):
     def start(self) -> None:
         if self._started:
             return
-        if self.default_portal_container not in self._definitions:
-            base = self._default_definition or PortalContainerDefinition()
-            self._definitions = {
-                self.default_portal_container: PortalContainerDefinition(
-                    name=self.default_portal_container,
-                    restContextName=base.restContextName,
-                    realmName=base.realmName,
-                    externalSettingsPath=base.externalSettingsPath,
-                    dependencies=list(base.dependencies) if base.dependencies is not None else None,
-                    settings=dict(base.settings) if base.settings else None,
-                ),
-                **self._definitions,
-            }
-        default_deps = self._definitions[self.default_portal_container].dependencies
-        if default_deps is None and self._default_definition is not None:
-            default_deps = self._default_definition.dependencies
-        default_deps = list(default_deps or [])  # a copy: changes to the default must not leak
-        for name, definition in self._definitions.items():
-            definition.restContextName = definition.restContextName or self.default_rest_context
-            definition.realmName = definition.realmName or self.default_realm_name
-            applicable = [p for p in self._change_plugins if p.applies_to(name, self.default_portal_container)]
-            if definition.dependencies is None and applicable:
-                definition.dependencies = list(default_deps)
-            for plugin in applicable:
-                for change in plugin.changes:
-                    try:
-                        change.apply(definition)
-                    except Exception:
-                        log.exception("Change %r of plugin %s on portal %s failed; skipped", change, plugin.name, name)
         self._started = True
+        default = self._default
+        default_disabled = default.name in self._disabled
+        enabled = [d for name, d in self._definitions.items() if name not in self._disabled]
+        if enabled:
+            first = enabled[0]
+            if "name" in self._implicit or default_disabled:
+                default.name = first.name
+            for attribute, what in (("restContextName", "rest"), ("realmName", "realm")):
+                value = java_trim(getattr(first, attribute) or "")
+                if value and (what in self._implicit or default_disabled):
+                    setattr(default, attribute, value)
+        for definition in enabled:
+            self._apply_changes(definition)
+            self._register_scope(definition)
+            self._settings[definition.name] = self._settings_of(definition, with_default=True)  # type: ignore[index]
+        if default.name not in self._definitions:
+            self._apply_changes(default)
+            self._settings[default.name] = self._settings_of(default, with_default=False)  # type: ignore[index]
+            if default.dependencies:
+                self._register_scope(default)
+            if not self._definitions:
+                self._disabled.clear()  # the old behaviour: nothing can be disabled
+        names = [default.name] if not self._definitions or default.name not in self._disabled else []
+        self._names = names + [d.name for d in enabled if d.name not in names]  # type: ignore[misc]
 
     def stop(self) -> None:
         pass
+
+    def _apply_changes(self, definition: PortalContainerDefinition) -> None:
+        applicable = [p for p in self._change_plugins if p.applies_to(definition.name or "", self.default_portal_container)]
+        if definition.dependencies is None and applicable:
+            definition.dependencies = list(self._default.dependencies or []) if definition is not self._default else []
+        for plugin in applicable:
+            for change in plugin.changes:
+                try:
+                    change.apply(definition)
+                except Exception:
+                    log.exception("Change %r of plugin %s on portal %s failed; skipped", change, plugin.name, definition.name)
+
+    def _register_scope(self, definition: PortalContainerDefinition) -> None:
+        for context in definition.dependencies or self._default.dependencies or []:
+            context = java_trim(context or "")
+            if context:
+                self._scopes.setdefault(context, []).append(definition.name)  # type: ignore[arg-type]
+
+    # -- settings --
+
+    def _main_settings(self, definition: PortalContainerDefinition) -> dict[str, Any]:
+        return {"name": definition.name, "rest": definition.restContextName or self._default.restContextName,
+                "realm": definition.realmName or self._default.realmName}
+
+    def _settings_of(self, definition: PortalContainerDefinition, with_default: bool) -> dict[str, Any]:
+        sources = [self._default, definition] if with_default else [definition]
+        settings: dict[str, Any] = {}
+        for source in sources:
+            settings.update(source.settings or {})
+        for name, value in list(settings.items()):  # properties set since parsing (PropertyConfigurator)
+            if isinstance(value, str):
+                settings[name] = resolve_variables(value, self._properties.lookup)
+        external: dict[str, str] = {}
+        for source in sources:
+            path = java_trim(source.externalSettingsPath or "")
+            if path:
+                external.update(self._external_settings(path, source is self._default, definition))
+        if external:
+            context: dict[str, Any] = {**settings, **external, **self._main_settings(definition)}
+
+            def lookup(key: str) -> str | None:
+                return java_string(context[key]) if context.get(key) is not None else self._properties.lookup(key)
+
+            for name, value in external.items():
+                external[name] = context[name] = resolve_variables(value, lookup)
+            _merge_settings(settings, external, self._properties)
+        settings.update(self._main_settings(definition))
+        return settings
+
+    def _external_settings(self, path: str, of_default: bool, definition: PortalContainerDefinition) -> dict[str, str]:
+        from .properties import load_properties_file
+        from .urls import file_url_to_path, path_to_url, resolve_url
+
+        conf_dir = self._properties.get(EXO_CONF_DIR)
+        target: Path | None = None
+        if ":" not in path and conf_dir:
+            candidate = Path(conf_dir) / "portal" / ("" if of_default else str(definition.name)) / path
+            target = candidate if candidate.is_file() else None
+        if target is None:
+            context = path_to_url(Path(conf_dir)) + "/" if conf_dir else None
+            url = resolve_url(path, context_path=context, lookup=self._properties.lookup)
+            target = file_url_to_path(url) if url else None
+        try:
+            if target is None or not target.is_file():
+                raise ConfigurationError(f"external settings {path} of portal {definition.name} not found",
+                                         str(target) if target else None)
+            return load_properties_file(target)
+        except ConfigurationError as e:
+            log.error("Cannot load property file %s: %s", path, e)
+            self.problems.append(e)
+            return {}
 
     # -- queries --
 
@@ -328,27 +452,50 @@ class PortalContainerConfig(Startable):
         return self._started
 
     def get_portal_container_names(self) -> list[str]:
-        return [n for n in self._definitions if n not in self._disabled]
+        """The portal containers to create: the default one, then every enabled definition."""
+        if not self._started:
+            return [n for n in [self.default_portal_container, *self._definitions] if n not in self._disabled]
+        return list(self._names)
 
     def get_definition(self, name: str | None = None) -> PortalContainerDefinition | None:
-        return self._definitions.get(name or self.default_portal_container)
+        name = name or self.default_portal_container
+        return self._definitions.get(name) or (self._default if name == self.default_portal_container else None)
 
     def get_dependencies(self, name: str | None = None) -> list[str] | None:
         """The ordered webapps of a portal (None when it declares none: then they are unordered)."""
         definition = self.get_definition(name)
-        return None if definition is None or definition.dependencies is None else list(definition.dependencies)
+        if definition is None:
+            return None
+        dependencies = definition.dependencies or self._default.dependencies or definition.dependencies
+        return None if dependencies is None else list(dependencies)
 
     def get_setting(self, name: str, portal: str | None = None) -> Any:
+        """A setting of a portal (``name``, ``rest``, ``realm`` or one of its settings), typed; None if unknown."""
+        portal = portal or self.default_portal_container
+        if portal in self._settings:
+            return self._settings[portal].get(name)
         definition = self.get_definition(portal)
         if definition is None:
             return None
-        builtin = {"name": definition.name, "rest": definition.restContextName, "realm": definition.realmName}
-        if name in builtin:
-            return builtin[name]
-        default = self.get_definition(None)
-        settings = dict(default.settings or {}) if default is not None else {}
-        settings.update(definition.settings or {})
-        return settings.get(name)
+        return self._settings_of(definition, with_default=definition is not self._default).get(name)
+
+    def get_portal_container_names_of(self, context: str) -> list[str]:
+        """The portal containers a webapp (extension) belongs to: those listing it as a dependency; with no
+        definition, the default one; unlisted: every portal, or none with ``ignore.unregistered.webapp``."""
+        if not self._definitions:
+            return [context if context in self.get_portal_container_names() else self.default_portal_container]
+        scoped = [n for n in self._scopes.get(context, []) if n not in self._disabled]
+        if scoped:
+            return scoped
+        if context in self.get_portal_container_names():
+            return [context]
+        if context in self._disabled or self.ignore_unregistered_webapp:
+            return []
+        return self.get_portal_container_names()
+
+    def container_name_suffix(self) -> str:
+        """``${container.name.suffix}`` in the default portal container: ``_<name>`` once definitions exist."""
+        return f"_{self.default_portal_container}" if self.has_definition() else ""
 
     def is_portal_container_name_disabled(self, name: str) -> bool:
         return name in self._disabled
@@ -357,6 +504,42 @@ class PortalContainerConfig(Startable):
     def added_profiles(self) -> list[str]:
         """Profiles added by ``add.profiles``: active for configuration parsed afterwards."""
         return list(self._profiles)
+
+
+def java_string(value: Any) -> str:
+    """``String.valueOf`` of a setting: ``true``/``false`` for booleans, Java's double form for floats."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else (
+            "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity"))
+    return str(value)
+
+
+def _merge_settings(settings: dict[str, Any], external: dict[str, str], properties: PropertyStore) -> None:
+    """External values over internal ones, typed like the value they replace (``valueOf``)."""
+    if not settings:
+        settings.update(external)
+        return
+    for name, raw in external.items():
+        value = java_trim(resolve_variables(raw, properties.lookup))
+        old = settings.get(name)
+        if old is None or isinstance(old, str):
+            settings[name] = value
+            continue
+        if not value:
+            continue  # an empty value cannot be converted: the old one stays
+        try:
+            if isinstance(old, bool):
+                settings[name] = value.lower() == "true"  # Boolean.valueOf never fails
+            elif isinstance(old, int):
+                settings[name] = int(value)
+            elif isinstance(old, float):
+                settings[name] = float(value)
+            else:
+                settings[name] = value
+        except ValueError:
+            log.error("Cannot convert the setting %s=%r to %s: ignored", name, value, type(old).__name__)
 
 
 # ---------------------------------------------------------------------------- discovery and order

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .errors import ConfigurationError, ConfigurationWarning, FileRejected
 from .properties import PropertyStore
@@ -99,6 +99,8 @@ class ConfigurationLoader:
         self.strict = strict
         self.resource_roots = [Path(r) for r in resource_roots]
         self.run_code = run_code  # False: object-params of project classes are not built (codepolicy)
+        # what ${} resolves against: the properties, or a portal container's variables (exo_container.portal)
+        self.variables: PropertyStore | Any = properties
         self.configuration = Configuration()
         self.problems: list[ConfigurationError] = []
         self.loaded: list[str] = []  # file paths, in merge order
@@ -145,7 +147,7 @@ class ConfigurationLoader:
         if not path.is_file():
             where = f" (imported at {imported_at})" if imported_at else ""
             raise ConfigurationError(f"configuration file not found{where}", name)
-        parsed = parse_configuration(path, url=name, properties=self.properties, profiles=self.profiles,
+        parsed = parse_configuration(path, url=name, properties=self.variables, profiles=self.profiles,
                                      run_code=self.run_code)
         merge(self.configuration, parsed)
         self.loaded.append(name)
@@ -154,7 +156,7 @@ class ConfigurationLoader:
         for text, source in parsed.imports:
             try:
                 target = resolve_url(text, context_path=self._context_path, context_dir=self._context_dir,
-                                     resource_roots=self.resource_roots, lookup=self.properties.lookup)
+                                     resource_roots=self.resource_roots, lookup=self.variables.lookup)
             except ConfigurationError as e:
                 raise ConfigurationError(e.message, source.file, source.line) from None
             if target is None:
