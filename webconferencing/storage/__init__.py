@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 from typing import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from peewee import Database as PeeweeDatabase, SqliteDatabase
 from playhouse.db_url import connect
@@ -30,6 +30,8 @@ from .models import database_proxy
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///data/webconferencing.db"
+DEFAULT_POOL_SIZE = 20  # connections a postgresql+pool:// process keeps at most
+DEFAULT_POOL_WAIT = 10  # seconds a request waits for a pooled connection before it fails
 # the schemes the storage is tested on; "+pool" keeps PostgreSQL connections open between requests
 SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+pool", "postgres+pool")
 
@@ -51,6 +53,23 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
+def _whole_number(params: InitParams | None, name: str, default: int, *, low: int) -> int:
+    raw = _value(params, name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"Database: {name} must be a whole number, not '{raw}'") from None
+    if value < low:
+        raise ConfigurationError(f"Database: {name} must be at least {low}, not {value}")
+    return value
+
+
+def _pool_arguments_in(url: str) -> dict[str, str]:
+    """The pool settings a URL names itself (``?max_connections=50&timeout=5``): they win over the init-params."""
+    query = dict(parse_qsl(urlsplit(url).query))
+    return {name: query[name] for name in ("max_connections", "timeout") if name in query}
+
+
 def _value(params: InitParams | None, name: str, default: str) -> str:
     param = params.get_value_param(name) if params else None
     value = param.get_value().strip() if param else ""
@@ -61,8 +80,10 @@ class Database(Startable):
     """The database component.
 
     Init-params (value-params): ``url`` (default ``sqlite:///data/webconferencing.db``; ``postgresql://user:password@
-    host:5432/name`` for PostgreSQL, ``postgresql+pool://...`` to keep connections open between requests),
-    ``busy-timeout`` (ms a
+    host:5432/name`` for PostgreSQL, ``postgresql+pool://...`` to keep connections open between requests: the
+    recommended production form), ``pool-size`` (connections a pooled process keeps at most, default 20),
+    ``pool-wait-seconds`` (how long a request waits for a pooled connection when all are busy, default 10: a burst
+    of requests queues instead of failing), ``busy-timeout`` (ms a
     SQLite writer waits for another process's lock, default 10000), ``synchronous`` (SQLite pragma, default NORMAL:
     safe with WAL, loses at most the last transactions on power loss, never corrupts).
 
@@ -78,6 +99,8 @@ class Database(Startable):
             raise ConfigurationError(f"Database: busy-timeout must be a number of milliseconds, "
                                      f"not '{_value(params, 'busy-timeout', '')}'") from None
         self.synchronous = _value(params, "synchronous", "NORMAL").upper()
+        self.pool_size = _whole_number(params, "pool-size", DEFAULT_POOL_SIZE, low=1)
+        self.pool_wait_seconds = _whole_number(params, "pool-wait-seconds", DEFAULT_POOL_WAIT, low=1)
         self.db: PeeweeDatabase | None = None
         # SQLite has one writer at a time: serialising writers in-process avoids busy-waiting between our own threads
         self._write_lock = threading.RLock()
@@ -116,6 +139,13 @@ class Database(Startable):
                     "synchronous": self.synchronous,
                     "foreign_keys": 1,
                 })
+            elif "+pool" in self.url.split("://", 1)[0]:
+                # a request that finds every pooled connection busy waits for one (up to pool-wait-seconds)
+                # instead of failing at once with MaxConnectionsExceeded, as peewee's pool does by default;
+                # max_connections / timeout in the URL's query still win
+                db = connect(self.url, prefer_psycopg3=True,
+                             **{"max_connections": self.pool_size, "timeout": self.pool_wait_seconds,
+                                **_pool_arguments_in(self.url)})
             else:
                 # psycopg 3 even where psycopg2 is installed too (peewee would prefer psycopg2): it is the driver
                 # the storage is tested with, and it yields to other greenlets while it waits for the server
