@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -24,6 +25,8 @@ from tests.web.harness import REST, OpenApi, Server, User, call_channel, free_po
 REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
 TOKEN = "prometheus-scrape-token"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+DEPLOY_PROPERTIES = Path(__file__).resolve().parents[2] / "deploy" / "exo.properties"
+DRAIN_SECONDS = 2
 
 
 @dataclass
@@ -68,25 +71,47 @@ def redis_process(tmp_path_factory):
     redis.stop()
 
 
+def deploy_properties(**values: str) -> str:
+    """deploy/exo.properties with this machine's addresses and secrets in place of the example ones (every value
+    replaced must be set in the file: the test runs what the file says, not a copy of it)."""
+    lines = DEPLOY_PROPERTIES.read_text(encoding="utf-8").splitlines()
+    replaced = set()
+    for index, line in enumerate(lines):
+        name = line.split("=", 1)[0].strip()
+        if not line.lstrip().startswith("#") and name in values:
+            lines[index] = f"{name}={values[name]}"
+            replaced.add(name)
+    assert replaced == set(values), f"not set in {DEPLOY_PROPERTIES}: {sorted(set(values) - replaced)}"
+    return "\n".join(lines) + "\n"
+
+
+def deployed_server(directory: Path, properties: str, args: list[str] | None = None) -> Server:
+    (directory / "exo.properties").write_text(properties.replace("@DATA_DIR@", str(directory)), encoding="utf-8")
+    return Server(directory, args=args or [])
+
+
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory, postgres_server, redis_process):
-    """Process ``a`` (two workers) and process ``b`` (one), configured as deploy/exo.properties says."""
+    """Process ``a`` (two workers) and process ``b`` (one), configured by deploy/exo.properties."""
     database = postgres_server.create_database()
-    properties = {
+    properties = deploy_properties(**{
         "webconferencing.db.url": database.replace("postgresql://", "postgresql+pool://", 1),
         "webconferencing.broker": redis_process.url,
-        "webconferencing.metrics.token": TOKEN,
-        "webconferencing.metrics.sample.seconds": "0.2",
+        "exo.data.dir": "@DATA_DIR@",
         "exo.server.secret": "shared-by-every-process-of-the-deployment",
-    }
+        "exo.server.cookie.secure": "false",  # plain HTTP on loopback; nginx terminates TLS in production
+        "webconferencing.ws.grace.seconds": "1",
+        "webconferencing.metrics.token": TOKEN,
+        "exo.server.drain.seconds": str(DRAIN_SECONDS),
+    }) + "webconferencing.metrics.sample.seconds=0.2\n"
     metrics_dir = tmp_path_factory.mktemp("a-metrics")
-    os.environ[MULTIPROC_DIR] = str(metrics_dir)  # as systemd sets it (deploy/exo-server.service); a only
+    os.environ[MULTIPROC_DIR] = str(metrics_dir)  # as systemd sets it (deploy/systemd/exo-server.service); a only
     try:
-        a = Server(tmp_path_factory.mktemp("a"), properties=properties, args=["--workers", "2"]).start()
+        a = deployed_server(tmp_path_factory.mktemp("a"), properties, ["--workers", "2"]).start()
     finally:
         del os.environ[MULTIPROC_DIR]
     a.metrics_dir = metrics_dir
-    b = Server(tmp_path_factory.mktemp("b"), properties=properties).start()
+    b = deployed_server(tmp_path_factory.mktemp("b"), properties).start()
     a.wait_for_log(r"(?s)ready on .*ready on ", timeout=30)  # both of a's workers serve
     yield a, b
     b.stop()
@@ -194,3 +219,13 @@ def test_losing_redis_makes_both_processes_not_ready_and_its_return_ready_again(
 
     for server in deployment:
         eventually(lambda: ready(server).status_code == 200)
+
+
+def test_a_stopping_process_turns_not_ready_while_it_still_serves(deployment):
+    _, b = deployment
+    b.process.send_signal(signal.SIGTERM)
+
+    eventually(lambda: ready(b).status_code == 503, timeout=DRAIN_SECONDS)
+    assert ready(b).json()["failing"] == {"server": "stopping"}
+    assert requests.get(f"{b.base}/health/live", timeout=5).status_code == 200  # drained, not dropped
+    assert b.process.wait(20) == 0
