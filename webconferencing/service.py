@@ -16,7 +16,7 @@ from exo_container import ComponentPlugin, ConfigurationError, InitParams, Start
 from .broker import Broker, user_channel
 from .calls import lifecycle
 from .calls.events import (EVENT_CALL_JOINED, EVENT_CALL_LEAVED, EVENT_CALL_STATE,  # noqa: F401 (hub imports)
-                           CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
+                           CallMissed, CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
 from .calls.model import Call, Participant
 from .errors import (AccessDenied, CallConflict, CallNotFound, CallStateError, IdentityNotFound,
                      InvalidCallArgument, ProviderConfigurationError, ProviderNotFound)
@@ -61,6 +61,10 @@ class UserCallListener:
     def on_participant_leaved(self, call_id: str, provider_type: str, owner_id: str, owner_type: str,
                               part_id: str) -> None:
         """Someone left a call the user takes part in."""
+
+    def on_call_missed(self, call_id: str, provider_type: str, owner_id: str, owner_type: str,
+                       caller_id: str | None) -> None:
+        """The user was rung and did not answer in time."""
 
 
 @java_name("org.exoplatform.webconferencing.WebConferencingService")
@@ -412,6 +416,27 @@ class WebConferencingService(Startable):
         self._publish(outcome)
         return self._info(outcome.call if outcome.call is not None else lifecycle_stopped(call))
 
+    def expire_ringing(self, timeout_seconds: float) -> list[str]:
+        """Apply the ring timeout to every call that rang ``timeout_seconds`` without a change (see
+        :mod:`webconferencing.ringing`); the ids of the calls changed."""
+        cutoff = utcnow() - dt.timedelta(seconds=timeout_seconds)
+        with self.database.read():
+            candidates = self.calls.ringing_call_ids(cutoff)
+        changed = []
+        for call_id in candidates:
+            with self.database.write():
+                try:
+                    call = self._locked(call_id)
+                except CallNotFound:
+                    continue
+                if call.state != CallState.STARTED or _naive(call.last_date) >= _naive(cutoff):
+                    continue  # answered, or changed, since it was listed
+                outcome = lifecycle.ring_timeout(call, utcnow())
+                self._persist(call, outcome)
+            self._publish(outcome)
+            changed.append(call_id)
+        return changed
+
     def update_user_call_state(self, call_id: str, user_id: str, client_id: str, state: str) -> CallInfo | None:
         """The remote ``update`` command: ``joined``/``leaved``/``declined`` by this user's client,
         ``started``/``stopped`` for the call (stopping a 1:1 call removes it). Only a party may stop a call; to
@@ -744,8 +769,16 @@ def _notify(listener: UserCallListener, event: Event) -> None:
         elif isinstance(event, ParticipantLeft):
             listener.on_participant_leaved(event.call_id, event.provider_type, event.owner_id, event.owner_type,
                                            event.part_id)
+        elif isinstance(event, CallMissed):
+            listener.on_call_missed(event.call_id, event.provider_type, event.owner_id, event.owner_type,
+                                    event.caller_id)
     except Exception:
         log.exception("User call listener %r failed on %s", listener, event.event_type)
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    """Naive UTC, as stored: read dates may be aware."""
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _utc(value: dt.datetime | str | None) -> dt.datetime | None:

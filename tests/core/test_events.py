@@ -135,3 +135,34 @@ def test_hanging_up_an_answered_peer_call_tells_the_other_side_hung_up(service, 
     service.leave_call("p/john-mary", "mary", "m1")
     assert [(e["eventType"], e.get("reason")) for e in box.events("john")] == [("call_leaved", None),
                                                                                ("call_state", "hung_up")]
+
+
+def test_an_unanswered_peer_call_ends_for_both_as_no_answer_and_the_callee_gets_a_missed_call(service, inbox):
+    service.add_call(peer_call_id("john", "mary"), "john", "user", None, "mycall", ["john", "mary"])
+    service.join_call("p/john-mary", "john", "j1")
+    box = inbox("john", "mary")
+    assert service.expire_ringing(0) == ["p/john-mary"]
+    assert box.kinds("john") == [("call_state", "stopped")] and box.events("john")[0]["reason"] == "no_answer"
+    assert [e["eventType"] for e in box.events("mary")] == ["call_state", "call_missed"]
+    assert box.events("mary")[1]["caller"] == {"id": "john"}
+    with pytest.raises(CallNotFound):
+        service.get_call("p/john-mary")
+
+
+def test_a_call_that_rang_less_than_the_timeout_keeps_ringing(service, inbox):
+    service.add_call(peer_call_id("john", "mary"), "john", "user", None, "mycall", ["john", "mary"])
+    box = inbox("mary")
+    assert service.expire_ringing(3600) == []
+    assert box.events("mary") == [] and service.get_call("p/john-mary").state == "started"
+
+
+def test_ringing_ends_for_group_members_who_did_not_join_and_the_call_goes_on(service, inbox):
+    service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["john", "mary", "james"])
+    service.join_call(SPACE_CALL, "john", "j1")
+    box = inbox("john", "mary")
+    service.expire_ringing(0)
+    call = service.get_call(SPACE_CALL)
+    assert call.state == "started" and [p.state for p in call.participants] == ["joined", "leaved", "leaved"]
+    assert box.events("john") == []
+    assert [(e["eventType"], e.get("reason")) for e in box.events("mary")] == [("call_state", "no_answer"),
+                                                                               ("call_missed", None)]

@@ -40,8 +40,10 @@ def kinds(outcome) -> list[tuple]:
             out.append(("state", event.state, event.reason, event.recipients))
         elif isinstance(event, ParticipantJoined):
             out.append(("joined", event.part_id))
-        else:
+        elif isinstance(event, ParticipantLeft):
             out.append(("leaved", event.part_id))
+        else:
+            out.append(("missed", event.recipients))
     return out
 
 
@@ -64,7 +66,11 @@ def _apply(action: Action, call: Call, user: str = "john"):
         return lifecycle.remove_guests(call, [GUEST], NOW)
     if action is Action.END_GUESTS_ALONE:
         return lifecycle.end_guests_alone(call, NOW, dt.timedelta(seconds=10))
-    return lifecycle.invite(call, ["john", "mary"], NOW)
+    if action is Action.RING_TIMEOUT:
+        return lifecycle.ring_timeout(call, NOW)
+    if action is Action.INVITE:
+        return lifecycle.invite(call, ["john", "mary"], NOW)
+    raise AssertionError(f"no test drive for {action}: add it here")
 
 
 @pytest.mark.parametrize("state", [CallState.STARTED, CallState.STOPPED])
@@ -367,3 +373,37 @@ def test_a_call_with_a_member_joined_is_not_left_to_guests():
     assert not lifecycle.guests_alone(call)
     assert lifecycle.end_guests_alone(call, LATER, dt.timedelta(0)).call == call
 
+
+
+# ---- ring timeout ----
+
+def test_an_unanswered_peer_call_ends_as_no_answer_and_the_callee_misses_it():
+    call = peer(CallState.STARTED, part("john", JOINED, "j1"), part("mary"))
+    outcome = lifecycle.ring_timeout(call, LATER)
+    assert outcome.deleted
+    assert [e.to_wire() for e in outcome.events] == [
+        {"eventType": "call_state", "callId": "p/john-mary", "providerType": "webrtc", "callState": "stopped",
+         "owner": {"id": "john", "type": "user"}, "reason": "no_answer"},
+        {"eventType": "call_missed", "callId": "p/john-mary", "providerType": "webrtc", "caller": {"id": "john"},
+         "owner": {"id": "john", "type": "user"}}]
+    assert [e.recipients for e in outcome.events] == [("john", "mary"), ("mary",)]
+
+
+def test_a_group_call_stops_ringing_the_members_who_did_not_join_and_goes_on():
+    call = group(CallState.STARTED, part("john", JOINED, "j1"), part("mary"), part("james", JOINED, "x1"))
+    outcome = lifecycle.ring_timeout(call, LATER)
+    assert outcome.call.state == CallState.STARTED
+    assert [p.state for p in outcome.call.participants] == [JOINED, LEAVED, JOINED]
+    assert kinds(outcome)[0] == ("state", "stopped", EndReason.NO_ANSWER, ("mary",))
+    assert outcome.events[1].to_wire()["eventType"] == "call_missed" and outcome.events[1].recipients == ("mary",)
+
+
+def test_a_ring_timeout_with_nobody_ringing_changes_nothing():
+    call = group(CallState.STARTED, part("john", JOINED, "j1"), part("mary", LEAVED))
+    outcome = lifecycle.ring_timeout(call, LATER)
+    assert outcome.call == call and outcome.events == ()
+
+
+def test_a_member_who_missed_a_group_call_may_still_join_it():
+    missed = lifecycle.ring_timeout(group(CallState.STARTED, part("john", JOINED, "j1"), part("mary")), LATER)
+    assert lifecycle.join(missed.call, "mary", "m1", LATER).call.participant("mary").joined

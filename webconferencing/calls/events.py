@@ -11,6 +11,7 @@ from enum import StrEnum
 EVENT_CALL_STATE = "call_state"
 EVENT_CALL_JOINED = "call_joined"
 EVENT_CALL_LEAVED = "call_leaved"
+EVENT_CALL_MISSED = "call_missed"
 
 
 class EndReason(StrEnum):
@@ -81,4 +82,16 @@ class ParticipantLeft(CallEvent):
         return wire
 
 
-Event = CallStateChanged | ParticipantJoined | ParticipantLeft
+@dataclass(frozen=True)
+class CallMissed(CallEvent):
+    """Told to a callee whose ringing ended unanswered (``call_missed``), so every tab can show the missed call."""
+
+    caller_id: str | None = None
+
+    event_type = EVENT_CALL_MISSED
+
+    def to_wire(self) -> dict:
+        return {**self._wire(), "caller": {"id": self.caller_id}, **self._owner()}
+
+
+Event = CallStateChanged | ParticipantJoined | ParticipantLeft | CallMissed

@@ -195,6 +195,14 @@ class CallDAO:
             clients.setdefault(user_id, set()).add(client_id)
         return clients
 
+    def ringing_call_ids(self, changed_before: dt.datetime) -> list[str]:
+        """Started calls unchanged since ``changed_before`` in which someone is still invited (being rung)."""
+        query = (CallRecord.select(CallRecord.id).distinct()
+                 .join(ParticipantRecord, on=(ParticipantRecord.call == CallRecord.id))
+                 .where((CallRecord.state == "started") & (CallRecord.last_date < changed_before)
+                        & ParticipantRecord.state.is_null(True)))
+        return [cid for (cid,) in query.tuples()]
+
     def client_held_by_other(self, client_id: str, user_id: str) -> str | None:
         """The user, other than ``user_id``, whose joined tab uses ``client_id`` (a client id is one tab's)."""
         row = _run("select_client_owner", client_id, user_id).fetchone()
