@@ -23,6 +23,7 @@ from .auth import csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
 from .errors import register_error_handlers
+from .quotas import Quotas
 from .hub import create_hub
 from .sessions import ServerSessionInterface, SessionStore
 from .settings import ServerSettings
@@ -49,6 +50,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     settings = settings.with_secret()
     service = _component(container, WebConferencingService)
     broker = _component(container, Broker)
+    quotas = Quotas.from_settings(settings)  # per-user creation and open-socket quotas, in Redis when configured
     ctx = WebContext(
         service=service,
         identities=_component(container, IdentityDirectory),
@@ -56,11 +58,12 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         call_log=_component(container, CallLogService),
         settings=settings,
         sessions=_component(container, SessionStore),
-        commands=CallCommands(service),
+        commands=CallCommands(service, quotas),
         hub=create_hub(container, service, broker, settings.grace_seconds),
         login_throttle=LoginThrottle(settings.login_max_failures, settings.login_max_address_failures,
                                      settings.login_window_seconds),
         release_database=_component(container, Database).release,
+        quotas=quotas,
     )
 
     app = Flask(__name__)

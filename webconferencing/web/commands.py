@@ -6,11 +6,14 @@ One implementation of "parse the arguments, check the requester's right, call th
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from webconferencing.errors import AccessDenied, CallNotFound, IdentityNotFound, InvalidCallArgument
 from webconferencing.limits import (MAX_CLIENT_ID_LENGTH, MAX_ID_LENGTH, MAX_PARTICIPANTS, MAX_PROVIDER_TYPE_LENGTH,
                                     MAX_TITLE_LENGTH, check_text)
+
+if TYPE_CHECKING:
+    from .quotas import Quotas
 
 OWNER_TYPES = ("user", "space", "chat_room")
 CALL_STATES = ("started", "stopped")
@@ -72,8 +75,9 @@ class CallCommands:
     layer adds who may ask: only a party may read, stop or delete a call, and nobody creates a call for someone else.
     """
 
-    def __init__(self, service) -> None:
+    def __init__(self, service, quotas: Quotas | None = None) -> None:
         self.service = service
+        self.quotas = quotas  # per-user creation quotas (:mod:`.quotas`); None: unlimited
 
     def _accessible_call(self, user_id: str, call_id: str):
         """The call, for a party (or a member of its owner); to anyone else it answers exactly as a call that does
@@ -109,6 +113,8 @@ class CallCommands:
             raise AccessDenied(f"user '{user_id}' cannot create a call without being a participant")
         if owner_type != "user":
             self._member_owner(user_id, owner, owner_type)
+        if self.quotas is not None:  # counted once the request is well-formed, before the service does any work
+            self.quotas.call_created(user_id)
         return self.service.add_call(call_id, owner, owner_type, title, provider, participants).to_json(user_id)
 
     def update(self, user_id: str, call_id: Any, args: Mapping[str, Any], *, client_id: str | None = None) -> dict:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from .commands import CallCommands
     from .hub import ChannelHub
+    from .quotas import Quotas
     from .sessions import SessionStore
     from .settings import ServerSettings
     from .throttle import LoginThrottle
@@ -36,6 +37,8 @@ class WebContext:
     login_throttle: "LoginThrottle"
     #: closes this thread's/greenlet's database connection after a request or a websocket frame (see app.py)
     release_database: Callable[[], None]
+    #: per-user quotas of call and room creations and of open websockets (shared through Redis when configured)
+    quotas: "Quotas"
 
 
 def web_context() -> WebContext:

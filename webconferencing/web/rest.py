@@ -77,7 +77,10 @@ def get_room(room_id: str):
     title = check_text(request.args.get("title", ""), "title", MAX_TITLE_LENGTH) or None
     if members and g.user_id not in members:  # an unknown room would be created with these members
         raise AccessDenied(f"User {g.user_id} is not a member of room {room_id}")
-    room = web_context().service.get_room_info(room_id, title, members)
+    ctx = web_context()
+    if title and members and ctx.identities.get_room(room_id) is None:  # this request creates the room: a quota
+        ctx.quotas.room_created(g.user_id)
+    room = ctx.service.get_room_info(room_id, title, members)
     if not room.is_member(g.user_id):
         raise AccessDenied(f"User {g.user_id} is not a member of room {room_id}")
     return jsonify(room.to_json())

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+import limits
+
 from exo_container.errors import ConfigurationError
 
 HOST = "exo.server.host"
@@ -28,6 +30,9 @@ LOGIN_MAX_FAILURES = "exo.server.login.max.failures"
 LOGIN_MAX_ADDRESS_FAILURES = "exo.server.login.max.failures.address"
 LOGIN_WINDOW_SECONDS = "exo.server.login.window.seconds"
 BROKER = "webconferencing.broker"
+QUOTA_CALLS = "webconferencing.quota.calls"
+QUOTA_ROOMS = "webconferencing.quota.rooms"
+QUOTA_WEBSOCKETS = "webconferencing.quota.websockets"
 
 SECRET_FILE = "server.secret"
 
@@ -49,6 +54,10 @@ class ServerSettings:
     login_max_address_failures: int = 100
     login_window_seconds: float = 300.0
     broker_url: str = ""
+    #: per-user quotas (:mod:`.quotas`): calls and chat rooms created per window, websockets open at once
+    quota_calls: str = "30/minute"
+    quota_rooms: str = "30/hour"
+    quota_websockets: int = 20
 
     @classmethod
     def from_properties(cls, props: Mapping[str, str]) -> "ServerSettings":
@@ -70,6 +79,9 @@ class ServerSettings:
                                                int, low=1),
             login_window_seconds=_number(props, LOGIN_WINDOW_SECONDS, cls.login_window_seconds, float, low=0.001),
             broker_url=(props.get(BROKER) or "").strip(),
+            quota_calls=_rate(props, QUOTA_CALLS, cls.quota_calls),
+            quota_rooms=_rate(props, QUOTA_ROOMS, cls.quota_rooms),
+            quota_websockets=_number(props, QUOTA_WEBSOCKETS, cls.quota_websockets, int, low=1),
         )
 
     @property
@@ -106,6 +118,19 @@ def _number(props: Mapping[str, str], name: str, default, kind, *, low=None, hig
     if (low is not None and value < low) or (high is not None and value > high):
         raise ConfigurationError(f"property {name}: {value} is out of range [{low}, {high if high is not None else ''}]")
     return value
+
+
+def _rate(props: Mapping[str, str], name: str, default: str) -> str:
+    """A rate in the ``limits`` notation (``30/minute``, ``100 per hour``), checked here so a typo fails the boot
+    naming the property instead of the first request."""
+    raw = (props.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        limits.parse(raw)
+    except ValueError:
+        raise ConfigurationError(f"property {name}: '{raw}' is not a rate like 30/minute or 100 per hour") from None
+    return raw
 
 
 def _flag(props: Mapping[str, str], name: str, default: bool) -> bool:

@@ -9,6 +9,7 @@ delivers a close), which starts its grace period.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import socket
@@ -32,6 +33,7 @@ from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
 from .hub import HubClient, Resume, parse_channel
 from .outbox import Outbox, spawn
 from .safejson import JsonRejected, JsonTooLarge, parse_json
+from .throttle import TooManyRequests
 
 log = logging.getLogger("webconferencing.web.ws")
 
@@ -57,7 +59,30 @@ def authenticate_upgrade() -> None:
         raise ShuttingDown("The server is shutting down; reconnect in a moment")
 
 
+def within_socket_quota(serve: Callable[..., None]) -> Callable[..., None]:
+    """Count the socket against its user's quota of open websockets (:mod:`.quotas`) while it is served. One over the
+    quota is told why in an error frame, then closed (try again later): a browser cannot read the status of a
+    refused upgrade, so refusing before it would leave the page guessing."""
+
+    @functools.wraps(serve)
+    def counted(ws, *args, **kwargs) -> None:
+        try:
+            lease = web_context().quotas.open_websocket(g.user_id)
+        except TooManyRequests as exc:
+            _status, body = to_error(exc, rest=False)
+            ws.send(json.dumps({"type": "error", **body, "retryAfter": exc.retry_after}))
+            ws.close(reason=TRY_AGAIN_LATER, message="Too many open websockets")
+            return
+        try:
+            serve(ws, *args, **kwargs)
+        finally:
+            lease.release()
+
+    return counted
+
+
 @sock.route(WS_PATH, bp=bp)
+@within_socket_quota
 def websocket(ws) -> None:
     WebSocketSession(web_context(), g.user_id, ws, still_signed_in()).run()
 
@@ -238,6 +263,8 @@ class WebSocketSession:
         except Exception as exc:  # every failure becomes an error frame, mapped in one place
             _status, body = to_error(exc, rest=False)
             error = {"type": "error", **body}
+            if isinstance(exc, TooManyRequests):  # a quota: when to try again, as REST's Retry-After
+                error["retryAfter"] = exc.retry_after
             if request_id is not None:
                 error["id"] = request_id
             self.send(error)
