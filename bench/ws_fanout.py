@@ -340,7 +340,9 @@ def main() -> int:
                              str(REPO / "configuration.xml"), "--properties", str(data / "exo.properties"),
                              "--extensions", str(EXTENSIONS), "--port", str(port), "--log-level", "warning",
                              "-D", f"webconferencing.db.url=sqlite:///{data / 'wc.db'}",
-                             "-D", f"exo.data.dir={data}", "-D", "webconferencing.ws.ping.seconds=60"],
+                             "-D", f"exo.data.dir={data}", "-D", "webconferencing.ws.ping.seconds=60",
+                             # thousands of idle tabs shared by a dozen users: far past the per-user quota
+                             "-D", "webconferencing.quota.websockets=1000000"],
                             port, data / "exo-server.log")
         try:
             results["exo-server"] = run(ExoTarget(port), exo.worker_pid, args.idle, args.participants,
