@@ -10,14 +10,17 @@ Order (see :mod:`exo_container.extensions` for why):
 1. properties: ``EXO_*`` environment < ``-D`` (``system_properties``) < the properties
    file (``exo.properties`` next to the root configuration unless ``properties_file``
    says otherwise; ``exo.properties.url`` overrides both);
-2. the root configuration file(s) with their imports, then every extension's
+2. every installed package's ``conf/configuration.xml`` (:mod:`exo_container.packages`,
+   by name), the root configuration file(s) with their imports, then every extension's
    ``META-INF/exo-conf/configuration.xml`` (by folder name);
 3. the ``PropertyConfigurator``/``ExtendedPropertyConfigurator`` components of those
    files are built (:mod:`exo_container.configurators`): their properties reach the
    files read from here on, as the kernel's root container starts before its portal
    containers parse; then the ``PortalContainerConfig`` of those files is built and
    started, which yields the dependency list (and any ``add.profiles``);
-4. every extension's ``WEB-INF/conf/configuration.xml``, in dependency order;
+4. the portal container's files, where ``${portal.container.*}`` resolve: every installed
+   package's ``conf/portal/configuration.xml``, then every extension's
+   ``WEB-INF/conf/configuration.xml``, each in dependency order;
 5. remove-configuration, then the container registers every component and, unless
    ``start=False``, starts the Startable ones.
 
@@ -44,6 +47,7 @@ from .extensions import (
 )
 from .injection import qualified_name
 from .loader import ConfigurationLoader, finish_configuration
+from .packages import InstalledPackage, discover_installed_packages
 from .portal import PortalVariables
 from .properties import PropertyStore
 from .xml.model import ComponentConfig, Configuration
@@ -106,6 +110,7 @@ def load(
     profiles: Iterable[str] | None = None,
     strict: bool = False,
     run_code: bool = True,
+    packages: Iterable[InstalledPackage] | None = None,
 ) -> Deployment:
     """Read properties and every configuration file, in boot order, without building anything else.
 
@@ -113,7 +118,8 @@ def load(
     looked for next to the first one). ``profiles`` are added to those of ``exo.profiles``.
     ``run_code=False`` loads no class outside the kernel (see :mod:`exo_container.codepolicy`):
     object-params of project classes stay unbuilt, and so do project plugins of the
-    ``PortalContainerConfig`` (reported as warnings).
+    ``PortalContainerConfig`` (reported as warnings). ``packages`` are the installed packages
+    that ship configuration (default: those declared by entry points, see :mod:`exo_container.packages`).
     """
     roots = [Path(configuration)] if isinstance(configuration, (str, Path)) else [Path(c) for c in configuration]
     if not roots:
@@ -129,6 +135,14 @@ def load(
     extensions = discover_extensions(extension_dirs(base, properties, extensions_dirs))
     add_to_sys_path(extensions)
 
+    package_problems: list[ConfigurationError] = []
+    if packages is None:
+        packages, found_problems = discover_installed_packages()
+        package_problems.extend(found_problems)
+    packages = list(packages)
+    for package in packages:
+        if package.root_conf.is_file():
+            loader.add_configuration(package.root_conf)
     for root in roots:
         loader.add_configuration(root)
     for extension in extensions:
@@ -140,7 +154,8 @@ def load(
     definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict, run_code=run_code)
     portal_config = definitions_container.get_component_instance(PortalContainerConfig)
     portal_config.start()
-    problems = [*loader.problems, *configurator_problems, *definitions_container.problems, *portal_config.problems]
+    problems = [*package_problems, *loader.problems, *configurator_problems, *definitions_container.problems,
+                *portal_config.problems]
     loader.problems = []
     loader.profiles |= set(portal_config.added_profiles)
     loader.variables = PortalVariables(properties, portal_config)  # from here on, the portal container's files
@@ -156,6 +171,9 @@ def load(
                 f"(not a dependency of '{portal_config.default_portal_container}'"
                 f"{', ignore.unregistered.webapp=true' if portal_config.ignore_unregistered_webapp else ''})",
                 str(extension.web_conf)))
+    for package in order_extensions(packages, dependencies):
+        if package.portal_conf.is_file():
+            loader.add_configuration(package.portal_conf)
     for extension in ordered:
         if extension.web_conf.is_file():
             loader.add_configuration(extension.web_conf, context_dir=extension.path)

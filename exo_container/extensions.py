@@ -50,7 +50,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Protocol, Sequence, TypeVar
 
 from .aliases import java_name
 from .errors import ConfigurationError, ContainerError
@@ -590,8 +590,15 @@ def discover_extensions(dirs: Iterable[Path]) -> list[Extension]:
     return [found[name] for name in sorted(found)]
 
 
-def order_extensions(extensions: Iterable[Extension], dependencies: Sequence[str] | None) -> list[Extension]:
-    """Listed extensions by their index in ``dependencies``, then the unlisted ones by name."""
+class _Named(Protocol):
+    name: str
+
+
+NamedT = TypeVar("NamedT", bound=_Named)
+
+
+def order_extensions(extensions: Iterable[NamedT], dependencies: Sequence[str] | None) -> list[NamedT]:
+    """Listed extensions (or installed packages) by their index in ``dependencies``, then the unlisted ones by name."""
     position = {}
     for index, name in enumerate(dependencies or ()):
         position.setdefault(name, index)
