@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from .broker import Broker, user_channel
-from .errors import AccessDenied, IdentityNotFound, InvalidCallArgument, WebConferencingError
+from .errors import AccessDenied, IdentityNotFound, InvalidCallArgument
 from .identity import IdentityDirectory
 from .info import SpaceInfo
 from .limits import check_text
@@ -36,11 +36,8 @@ CONNECTOR_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 URL_SCHEMES = ("http", "https")
 
 
-class VideoConferenceDisabled(WebConferencingError):
-    """A new call owned by a space whose managers switched video conferencing off."""
-
-    code = "VIDEO_CONFERENCE_DISABLED_ERROR"
-    status = 403
+class VideoConferenceDisabled(AccessDenied):
+    """A new call owned by a space whose managers switched video conferencing off (403, the message says why)."""
 
 
 @dataclass(frozen=True)

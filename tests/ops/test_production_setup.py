@@ -169,8 +169,12 @@ def test_a_client_on_one_process_calls_a_user_on_the_other_and_both_report_it(de
     for tab in (john, mary):
         assert tab.call("update", callId=call_id, state="joined")["type"] == "result"
         assert tab.subscribe(call_channel(call_id))["type"] == "ack"
+    published = metric(a, "webconferencing_messages_published_total", channel_kind="call")
+    delivered = metric(b, "webconferencing_messages_delivered_total", channel_kind="call")
     john.request({"type": "publish", "channel": call_channel(call_id), "data": {"offer": "sdp"}})
     assert mary.message(call_channel(call_id))["data"] == {"offer": "sdp"}
+    assert metric(a, "webconferencing_messages_published_total", channel_kind="call") == published + 1
+    assert metric(b, "webconferencing_messages_delivered_total", channel_kind="call") == delivered + 1
 
     started = ("webconferencing_operation_duration_seconds_count", (("operation", "add_call"), ("status", "ok")))
     assert scrape(a)[started] == 1 and scrape(b).get(started, 0) == 0  # counted where it happened
@@ -178,9 +182,11 @@ def test_a_client_on_one_process_calls_a_user_on_the_other_and_both_report_it(de
         assert metric(server, "webconferencing_active_calls", provider="signal", owner_type="user") == 1
         assert metric(server, "webconferencing_joined_participants", provider="signal", owner_type="user") == 2
         eventually(lambda: metric(server, "webconferencing_websocket_connections") == 1)
+    drops = metric(a, "webconferencing_websocket_disconnects_total", reason="drop")
     john.close()
     mary.close()
     eventually(lambda: metric(a, "webconferencing_websocket_connections") == 0)
+    assert metric(a, "webconferencing_websocket_disconnects_total", reason="drop") == drops + 1  # in a call: grace
 
 
 def login_failures_by_worker(metrics_dir: Path) -> dict[str, float]:
@@ -219,6 +225,8 @@ def test_losing_redis_makes_both_processes_not_ready_and_its_return_ready_again(
 
     for server in deployment:
         eventually(lambda: ready(server).status_code == 200)
+        eventually(lambda: metric(server, "webconferencing_broker_reconnects_total") >= 1)
+        assert metric(server, "webconferencing_broker_errors_total", operation="connection") >= 1
 
 
 def test_a_stopping_process_turns_not_ready_while_it_still_serves(deployment):

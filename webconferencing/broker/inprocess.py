@@ -1,6 +1,8 @@
 """The default broker: fan-out inside one process."""
 from __future__ import annotations
 
+from webconferencing.observability.metrics import record_published
+
 from . import Broker, MessageCallback, Subscription
 from .local import LocalSubscribers
 
@@ -16,6 +18,7 @@ class InProcessBroker(Broker):
         self._subscribers = LocalSubscribers()
 
     def publish(self, channel: str, data: dict, sender: dict | None = None) -> None:
+        record_published(channel)
         self._subscribers.deliver(channel, data, sender)
 
     def subscribe(self, channel: str, callback: MessageCallback) -> Subscription:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+
+from webconferencing.observability.metrics import record_fanout
 
 from . import MessageCallback, Subscription
 
@@ -59,11 +62,14 @@ class LocalSubscribers:
         return frozenset(self._channels)
 
     def deliver(self, channel: str, data: dict, sender: dict | None) -> None:
-        for sub in self._channels.get(channel, ()):
+        subs = self._channels.get(channel, ())
+        started = time.perf_counter()
+        for sub in subs:
             try:
                 sub.callback(channel, data, sender)
             except Exception:
                 log.exception("Subscriber of %s failed", channel)
+        record_fanout(channel, len(subs), time.perf_counter() - started)  # /metrics: delivered, fan-out latency
 
     def close(self) -> None:
         """Drop every subscription; later subscriptions are refused."""

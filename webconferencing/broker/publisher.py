@@ -17,6 +17,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from webconferencing.observability.metrics import record_broker_error
+
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_SIZE = 10_000
@@ -113,6 +115,7 @@ class BackgroundPublisher:
                     self._outage_since = time.monotonic()
                     log.warning("%s unreachable (%s): messages for other processes wait (up to %d); "
                                 "clients of this process still get theirs", self.name, exc, self._queue_size)
+                    record_broker_error("publish")
                 with self._ready:
                     closing = self._closed
                 if closing:

@@ -33,6 +33,7 @@ from typing import Sequence
 import redis
 
 from exo_container import ConfigurationError
+from webconferencing.observability.metrics import record_broker_error, record_broker_reconnect, record_published
 
 from . import USER_CHANNEL_PREFIX, Broker, MessageCallback, Subscription
 from .local import LocalSubscribers
@@ -71,11 +72,13 @@ class _Outage:
         if self.since is None:
             self.since = time.monotonic()
             log.warning("%s: connection lost (%s); retrying", self.what, exc)
+            record_broker_error("connection")
 
     def recovered(self) -> None:
         if self.since is not None:
             log.warning("%s: connection back after %.1fs", self.what, time.monotonic() - self.since)
             self.since = None
+            record_broker_reconnect()
 
 
 class RedisBroker(Broker):
@@ -104,6 +107,7 @@ class RedisBroker(Broker):
 
     def publish(self, channel: str, data: dict, sender: dict | None = None) -> None:
         """Deliver here now, send to the other processes in the background: never blocks, never raises for Redis."""
+        record_published(channel)
         self._subscribers.deliver(channel, data, sender)
         payload = json.dumps({"d": data, "s": sender, "n": self.node}, separators=(",", ":"))
         self._publisher.put(Outgoing(channel, payload))

@@ -109,12 +109,9 @@ def record_send_queue_overflow() -> None:
     SEND_QUEUE_OVERFLOWS.inc()
 
 
-def record_websocket_opened() -> None:
-    WEBSOCKET_CONNECTIONS.inc()
-
-
-def record_websocket_closed(reason: str) -> None:
-    WEBSOCKET_CONNECTIONS.dec()
+def record_websocket_disconnect(reason: str) -> None:
+    """A connected tab lost its websocket: ``drop`` (it may come back within the grace period), ``drop without
+    calls``, ``hand over`` (it reconnected to another process), ``let go`` (the server is stopping)."""
     WEBSOCKET_DISCONNECTS.labels(reason).inc()
 
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
+from webconferencing.calls.guests import is_guest
 from webconferencing.errors import AccessDenied, InvalidCallArgument
 from webconferencing.limits import MAX_ID_LENGTH, MAX_PASSWORD_LENGTH, check_text
 
@@ -48,6 +49,7 @@ def identify_request() -> None:
     g.user_id = None
     g.auth_method = None
     g.bearer_token = None
+    g.guest_id = None  # issue 12: a guest session is no user session (see guest_sessions.py)
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         token = header[7:].strip()
@@ -59,6 +61,9 @@ def identify_request() -> None:
         g.bearer_token = token
         return
     user_id = session.get("user_id")
+    if isinstance(user_id, str) and is_guest(user_id):
+        g.guest_id = user_id  # reaches its call's page and websocket only: require_user() refuses it everywhere else
+        return
     if isinstance(user_id, str) and user_id:
         g.user_id = user_id
         g.auth_method = COOKIE

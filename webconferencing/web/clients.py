@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from webconferencing.broker import Subscription
+from webconferencing.observability.metrics import record_websocket_disconnect
 
 log = logging.getLogger("webconferencing.web.clients")
 
@@ -102,6 +103,8 @@ class HubClient:
         previous = self.state.value if self.state else "new"
         log.info("client %s of %s: %s -> %s (%s%s)", self.client_id, self.user_id, previous, target.value, action,
                  f": {detail}" if detail else "")
+        if self.state is ClientState.CONNECTED and target is not ClientState.CONNECTED:
+            record_websocket_disconnect(action)  # /metrics: why tabs' websockets end
         self.state = target
         return target
 

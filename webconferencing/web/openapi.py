@@ -246,6 +246,9 @@ def document() -> dict:
                                   "responses": {"200": {"description": "OpenAPI 3.1",
                                                         "content": {"application/json": {"schema": {}}}}}}},
     }
+    from .openapi_invites import INVITE_SCHEMAS, invite_paths  # issue 12 (imports this module's helpers)
+
+    paths.update(invite_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "eXo Web Conferencing REST API", "version": "1.0.0",
@@ -255,7 +258,7 @@ def document() -> dict:
         "security": [{"session": []}, {"bearer": []}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **INVITE_SCHEMAS},
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "exo_webconf_session"},
                 "bearer": {"type": "http", "scheme": "bearer"},

@@ -17,6 +17,8 @@ from typing import Callable
 import gevent
 from gevent import monkey
 
+from webconferencing.observability.metrics import record_send_queue_overflow
+
 
 def spawn(target: Callable[..., None], *args) -> None:
     """Run ``target`` concurrently: a greenlet when the process is gevent-patched (the server), else a thread."""
@@ -83,6 +85,7 @@ class Outbox:
                     self._frames.clear()
                     failure = exc
         if overflow:
+            record_send_queue_overflow()  # /metrics
             self._on_overflow()
             return False
         if failure is not None:

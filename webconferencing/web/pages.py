@@ -25,6 +25,7 @@ from webconferencing.info import UserInfo
 from .auth import check_csrf, csrf_token
 from .context import web_context
 from .resources import PageResources, URL_PREFIX
+from .space_view import space_settings_view
 
 HOME = "/portal/people"
 RESOURCES = "webconferencing.page_resources"
@@ -198,7 +199,8 @@ def space(pretty_name: str):
         abort(404)
     member = found.is_member(user.id)
     return render_portal("portal/space.html", user, space_id=found.pretty_name if member else None, space=found,
-                         member=member, section="spaces")
+                         member=member, section="spaces",
+                         space_settings=space_settings_view(user, found))  # issue 12 (space_view.py)
 
 
 @bp.get("/portal/rooms")

@@ -30,7 +30,9 @@ from .auth import check_same_origin, require_user, still_signed_in
 from .commands import parse_call_id
 from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
+from .guest_sessions import require_guest
 from .hub import HubClient, Resume, parse_channel
+from .invite_commands import INVITE_REMOTE_COMMANDS
 from .outbox import Outbox, spawn
 from .safejson import JsonRejected, JsonTooLarge, parse_json
 from .throttle import TooManyRequests
@@ -53,7 +55,10 @@ sock = Sock()
 def authenticate_upgrade() -> None:
     """Refuse before upgrading: an anonymous or cross-site upgrade gets a plain HTTP 401/403 with a JSON body, and
     any upgrade once the server is stopping a 503."""
-    require_user()
+    if g.get("guest_id"):
+        require_guest()  # issue 12: a guest session upgrades for its own call only (guest_sessions, guest_socket)
+    else:
+        require_user()
     check_same_origin()
     if web_context().hub.closed:
         raise ShuttingDown("The server is shutting down; reconnect in a moment")
@@ -84,6 +89,11 @@ def within_socket_quota(serve: Callable[..., None]) -> Callable[..., None]:
 @sock.route(WS_PATH, bp=bp)
 @within_socket_quota
 def websocket(ws) -> None:
+    if g.get("guest_id"):
+        from .guest_socket import serve_guest  # issue 12 (imports this module: loaded on first use)
+
+        serve_guest(web_context(), ws, still_signed_in())
+        return
     WebSocketSession(web_context(), g.user_id, ws, still_signed_in()).run()
 
 
@@ -326,6 +336,8 @@ class WebSocketSession:
             data = commands.update(self.user_id, frame.get("callId"), frame, client_id=self.client.client_id)
             self.ctx.hub.note_membership(self.client.client_id, self.user_id, parse_call_id(frame.get("callId")),
                                          frame.get("state"))
+        elif command in INVITE_REMOTE_COMMANDS:  # issue 12: invites (web/invite_commands.py)
+            data = INVITE_REMOTE_COMMANDS[command](self, frame)
         else:
             raise InvalidCallArgument(
                 f"Unknown command {command!r}: expected get, create, update, delete or get_calls_state",

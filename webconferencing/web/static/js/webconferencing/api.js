@@ -46,6 +46,8 @@
   var webConferencing = {
     init: init,
     update: parts.buttons.update,
+    addButtonSource: parts.buttons.addButtonSource, // issue 12: a space's external meeting links
+    refreshButtons: parts.buttons.refresh,
     getUser: session.user,
     getContext: session.context,
     getCurrentSpaceId: function() {

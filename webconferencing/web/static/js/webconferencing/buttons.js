@@ -15,6 +15,20 @@
   var el = util.el;
 
   var BUTTON_SELECTOR = ".webconferencing-call";
+  // Buttons that are no provider's, after the providers' ones (issue 12: a space's external meeting links, from
+  // space-settings.js): each source(target) gives [{type, element}].
+  var extraSources = [];
+
+  function extraButtons(target) {
+    return extraSources.reduce(function(all, source) {
+      try {
+        return all.concat(source(target) || []);
+      } catch (err) {
+        log.warn("A button source failed: " + util.errorText(err));
+        return all;
+      }
+    }, []);
+  }
 
   /** The call context of one button container, from its data attributes. */
   function buttonContext(container) {
@@ -164,7 +178,7 @@
       if (container.getAttribute("data-generation") !== generation) {
         return;
       }
-      renderButtons(container, results.filter(Boolean));
+      renderButtons(container, results.filter(Boolean).concat(extraButtons(target)));
       container.setAttribute("data-built", "true");
     });
   }
@@ -182,5 +196,17 @@
     });
   }
 
-  parts.buttons = { update: update };
+  /** Add a source of extra buttons (see extraSources); `refresh()` rebuilds every container with them. */
+  function addButtonSource(source) {
+    extraSources.push(source);
+  }
+
+  function refresh() {
+    document.querySelectorAll(BUTTON_SELECTOR).forEach(function(container) {
+      container.removeAttribute("data-built");
+    });
+    return update();
+  }
+
+  parts.buttons = { update: update, addButtonSource: addButtonSource, refresh: refresh };
 })(window, document);
