@@ -178,6 +178,29 @@ def test_after_a_hang_up_both_sides_show_the_call_ended_and_why_until_closed(pai
     expect(mary.locator(".webrtc-call")).to_have_count(0)
 
 
+# Hangs the call up the moment its overlay shows (still "starting": the camera is opening)
+HANG_UP_WHILE_STARTING = """id => new MutationObserver((records, observer) => {
+    const overlay = document.querySelector(`.webrtc-call[data-call-id="${id}"]`);
+    if (overlay && overlay.dataset.state === "starting") {
+        observer.disconnect();
+        window.earlyCall = webConferencing.findProvider("webrtc").getCall(id);
+        window.earlyCall.hangup("Call ended");
+    }
+}).observe(document.body, {childList: true, subtree: true, attributes: true})"""
+
+
+def test_hanging_up_while_the_camera_opens_releases_it_and_calls_the_call_off(pair):
+    john, mary = pair
+    john.evaluate(HANG_UP_WHILE_STARTING, CALL)
+    john.locator(".webconferencing-call[data-user-id=mary] .webrtc-call-button").click()
+    john.wait_for_function("() => window.earlyCall && window.earlyCall.isEnded()")
+    # the camera opened after the hang-up is stopped as it comes
+    john.wait_for_function("""() => window.earlyCall.localTracks().length > 0
+        && window.earlyCall.localTracks().every(track => track.readyState === "ended")""")
+    gone = john.evaluate("id => webConferencing.getCall(id).then(() => 'found', err => err.code)", CALL)
+    assert gone == "NOT_FOUND_ERROR"
+
+
 # ******** Group call: a mesh of three ********
 
 GROUP_CALL = "g/marketing"

@@ -4,7 +4,8 @@
  * connections to the other tabs, each with its tile.
  *
  *   start():  starting --media--> joining --server joined--> waiting --a peer connects--> connected
- *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined, the overlay shows it ended)
+ *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined, else a 1:1 call is called off;
+ *             the overlay shows it ended)
  * A 1:1 call ends when the other side's last tab leaves; a group call goes back to waiting.
  */
 (function(webConferencing, webrtc) {
@@ -76,6 +77,9 @@
         this.showDevices();
         this.state.apply("mediaReady");
         this.clientId = await webConferencing.whenConnected();
+        if (this.state.isEnded()) {
+          return; // hung up while the page was connecting: nothing to undo
+        }
         await webConferencing.updateUserCall(this.id, "joined");
         if (this.state.isEnded()) {
           // hung up while the server took the join: undo it
@@ -102,14 +106,19 @@
       if (this.state.isEnded()) {
         return;
       }
+      var self = this;
       var wasInCall = this.state.isInCall();
       this.signalling.close();
       if (wasInCall) {
-        var self = this;
         webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
           if (!closing) {
             self.log.error("Failed to leave call: " + self.id, err);
           }
+        });
+      } else if (!this.isGroup) {
+        // Not joined yet: a 1:1 call is called off (as a decline), so the other side stops ringing or waiting
+        webConferencing.deleteCall(this.id).catch(function(err) {
+          self.log.debug("Call not deleted: " + self.id, err);
         });
       }
       if (closing) {
