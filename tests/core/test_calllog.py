@@ -7,6 +7,7 @@ import time
 import pytest
 
 from webconferencing.calllog import ClientLogRecord
+from webconferencing.limits import MAX_LOG_MESSAGE_LENGTH
 
 pytestmark = pytest.mark.backends("sqlite")  # the call log keeps nothing in the database
 
@@ -60,11 +61,14 @@ def test_a_full_buffer_drops_and_counts(core):
     assert core.call_log.log(record())
 
 
-def test_long_messages_are_cut(core, caplog):
+def test_long_messages_are_cut_at_the_documented_limit(core, caplog):
     with caplog.at_level(logging.INFO, logger=CALL_LOG):
         core.call_log.log(record(message="x" * 100_000))
+        core.call_log.log(record(message="q" * MAX_LOG_MESSAGE_LENGTH))
         core.call_log.flush()
-    assert len(written(caplog)[0]) < 9000
+    cut, whole = written(caplog)
+    assert MAX_LOG_MESSAGE_LENGTH == 8192
+    assert cut.count("x") == MAX_LOG_MESSAGE_LENGTH and whole.count("q") == MAX_LOG_MESSAGE_LENGTH
 
 
 def test_the_background_thread_flushes_on_its_interval(boot_core, caplog):

@@ -37,6 +37,9 @@ def test_a_subscriber_of_a_deleted_call_no_longer_receives_its_data(login):
     jack, peter = login("jack"), login("peter")
     jack_tab, peter_tab = jack.tab(), peter.tab()
     call_id = subscribed_peer_call(jack_tab, peter_tab)
+    assert jack_tab.request({"type": "publish", "channel": call_channel(call_id),
+                             "data": {"offer": "while subscribed"}})["type"] == "ack"
+    peter_tab.message(call_channel(call_id), lambda data: data.get("offer") == "while subscribed")  # control
     assert jack.delete(f"/call/{call_id}").status_code == 204
     peter_tab.wait_for(is_unsubscribed(call_channel(call_id)))
 
