@@ -1,5 +1,6 @@
-"""Acceptance: the original template connector's configuration files, changed only in ``<type>``, are the
-myconnector extension, and they boot the product with the provider registered."""
+"""Acceptance: configuration files in the shape of the original template connector's (fixtures/README.md says how
+they differ from the upstream files), changed only in ``<type>``, are the myconnector extension, and they boot the
+product with the provider registered."""
 from __future__ import annotations
 
 import difflib
