@@ -90,12 +90,13 @@
   }
 
   /**
-   * The template's stable call id: `g/<space pretty name or room name>` for groups, `p/<ids sorted, joined by ->`
-   * for 1:1. Sorted, so both parties compute the same id whoever calls, and a second click finds the running call.
+   * The template's stable call id: `g/<space pretty name or room id>` for groups (the server accepts a group call
+   * only under its owner's id), `p/<ids sorted, joined by ->` for 1:1. Sorted, so both parties compute the same id
+   * whoever calls, and a second click finds the running call.
    */
   function callId(theContext, target, ids) {
     if (theContext.isGroup) {
-      return "g/" + (theContext.isRoom ? theContext.roomName : target.id);
+      return "g/" + (theContext.isRoom ? theContext.roomId : target.id);
     }
     var sorted = ids.slice();
     sorted.sort();
