@@ -218,9 +218,15 @@ def test_a_login_ends_the_session_the_browser_had_and_opens_a_new_one(server, op
 # --- lifetimes ------------------------------------------------------------------------------------
 
 
-def test_a_session_dies_after_the_idle_limit_counted_from_its_last_request(start_server):
+@pytest.fixture(params=["database", "redis"])
+def session_store(request) -> str:
+    """Where the server keeps sessions (exo.server.session.store): the lifetimes must hold the same in both."""
+    return request.param if request.param == "database" else request.getfixturevalue("redis_url")
+
+
+def test_a_session_dies_after_the_idle_limit_counted_from_its_last_request(start_server, session_store):
     idle = 3.0
-    srv = start_server(**{"exo.server.session.idle.seconds": str(idle)})
+    srv = start_server(**{"exo.server.session.idle.seconds": str(idle), "exo.server.session.store": session_store})
     user = User(srv, openapi_of(srv), "mary")
     cookie = session_cookie(user)
     for _ in range(6):  # busy for 1.5x the idle limit: still signed in
@@ -232,9 +238,9 @@ def test_a_session_dies_after_the_idle_limit_counted_from_its_last_request(start
     assert context_with(srv, cookies=cookie).status_code == 401
 
 
-def test_a_session_dies_at_the_absolute_limit_however_busy(start_server):
+def test_a_session_dies_at_the_absolute_limit_however_busy(start_server, session_store):
     absolute = 3.0
-    srv = start_server(**{"exo.server.session.seconds": str(int(absolute))})
+    srv = start_server(**{"exo.server.session.seconds": str(int(absolute)), "exo.server.session.store": session_store})
     user = User(srv, openapi_of(srv), "mary")
     signed_in_at = time.monotonic()
     assert user.get("/context").status_code == 200
