@@ -37,6 +37,12 @@ def _identified() -> None:
         g.request_log_tokens = g.get("request_log_tokens", []) + logs.bind(user=user_id)
 
 
+def bind_to_request(**fields: str | None) -> None:
+    """More log fields for the rest of this request (a websocket's ``client_id`` once its handshake named it);
+    unbound with the request's own at its end."""
+    g.request_log_tokens = g.get("request_log_tokens", []) + logs.bind(**fields)
+
+
 def _echo(response: Response) -> Response:
     response.headers[HEADER] = g.get("request_id") or request_id_of(None)
     return response

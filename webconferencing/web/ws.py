@@ -34,6 +34,7 @@ from .guest_sessions import require_guest
 from .hub import HubClient, Resume, parse_channel
 from .invite_commands import INVITE_REMOTE_COMMANDS
 from .outbox import Outbox, spawn
+from .request_id import bind_to_request
 from .safejson import JsonRejected, JsonTooLarge, parse_json
 from .throttle import TooManyRequests
 
@@ -298,6 +299,7 @@ class WebSocketSession:
         self.client = self.ctx.hub.connect(self.user_id, self.connection, frame.get("clientId"),
                                            last_seq=frame.get("lastSeq"), greeting=self._greeting)
         self.connection.label = f"Client {self.client.client_id} of {self.user_id}"
+        bind_to_request(client_id=self.client.client_id)  # every later log line of this socket names the tab
 
     def _greeting(self, client: HubClient, resume: Resume) -> dict:
         """The handshake answer; the hub sends it, then the user-channel events the tab missed (docs/protocol.md,
