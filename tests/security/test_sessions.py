@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import shutil
 import socket
@@ -349,3 +350,96 @@ def test_dead_sessions_are_purged_from_the_database_when_a_login_opens_one(datab
     assert left == ["alice"]
     assert store.resolve(idle_one, "cookie") is None and store.resolve(token, "bearer") is None
     assert store.resolve(kept, "cookie").user_id == "alice"
+
+
+# --- every store keeps the same rules ---------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 1, 1, 12, 0)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "redis"])
+def store(request, tmp_path, clock):
+    """A started SessionStore on each backend (idle limit 60 s, 1 h for cookies, 10 min for tokens) on the test's
+    clock. The Redis one still gets a database, as the container always has one."""
+    db_url = (request.getfixturevalue("postgres_url") if request.param == "postgresql"
+              else f"sqlite:///{tmp_path / 'wc.db'}")
+    location = request.getfixturevalue("redis_url") if request.param == "redis" else "database"
+    configuration = tmp_path / "configuration.xml"
+    configuration.write_text(DATABASE_XML, encoding="utf-8")
+    container = boot(configuration, system_properties={"test.db.url": db_url}, extensions_dirs=[])
+    params = InitParams([ValueParam(name="store", value=location), ValueParam(name="idle-seconds", value="60"),
+                         ValueParam(name="absolute-seconds", value="3600"),
+                         ValueParam(name="token-seconds", value="600")])
+    sessions = SessionStore(container.get_component_instance_of_type(Database), params, clock=clock)
+    sessions.start()
+    yield sessions
+    sessions.stop()
+    container.dispose()
+
+
+def test_a_stored_session_keeps_its_data_until_it_is_ended(store):
+    token = store.open("mary", "cookie", {"csrf": "c1"})
+    store.save_data(token, {"csrf": "c1", "_flashes": [["message", "IM accounts saved"]]})
+
+    found = store.resolve(token, "cookie")
+    store.end(token)
+    store.end(token)  # twice (two tabs logging out): no error
+
+    assert (found.user_id, found.data) == ("mary", {"csrf": "c1", "_flashes": [["message", "IM accounts saved"]]})
+    assert store.resolve(token, "cookie") is None
+    store.save_data(token, {"csrf": "late"})  # a late write (another worker) never brings an ended session back
+    assert store.resolve(token, "cookie") is None
+
+
+def test_the_idle_clock_restarts_at_each_use_of_a_session(store, clock):
+    token = store.open("mary", "cookie")
+    for _ in range(3):  # used every 50 s for 150 s: more than the idle limit, never idle for it
+        clock.advance(50)
+        assert store.resolve(token, "cookie") is not None
+
+    clock.advance(61)
+
+    assert store.resolve(token, "cookie") is None
+
+
+def test_a_session_ends_at_its_absolute_limit_even_in_use(store, clock):
+    token = store.open("mary", "cookie")
+    while clock.now < dt.datetime(2026, 1, 1, 12, 59):
+        clock.advance(50)
+        assert store.resolve(token, "cookie") is not None
+
+    clock.advance(70)
+
+    assert store.resolve(token, "cookie") is None
+
+
+def test_a_bearer_token_lasts_its_lifetime_without_idle_limit_and_is_no_cookie(store, clock):
+    token = store.open("john", "bearer")
+    clock.advance(599)  # unused for ten minutes but one second: still valid
+    assert store.resolve(token, "bearer").user_id == "john"
+    assert store.resolve(token, "cookie") is None
+
+    clock.advance(2)
+
+    assert store.resolve(token, "bearer") is None
+
+
+def test_only_a_digest_of_the_id_is_stored(store):
+    token = store.open("mary", "cookie")
+
+    assert store.backend.get(token) is None
+    assert store.backend.get(hashlib.sha256(token.encode()).hexdigest()).user_id == "mary"
