@@ -143,3 +143,56 @@ def test_an_incoming_call_placed_after_the_restart_reaches_the_page(restart):
 def test_a_call_update_published_while_disconnected_is_delivered_after_reconnection(restart):
     assert restart.mary.evaluate("window.callUpdates") == [NOTE]
     assert restart.publish_outcome == "acknowledged"
+
+
+# Keeps the page's websockets reachable, and can hold its reconnection attempts back (they go to a closed port) while
+# window.holdSockets is true: the page is "away" for a moment, as with a flaky network.
+HOLD_SOCKETS = """
+(() => {
+  const Native = window.WebSocket;
+  window.liveSockets = [];
+  window.holdSockets = false;
+  window.WebSocket = function(url, protocols) {
+    const target = window.holdSockets ? "ws://127.0.0.1:9/held" : url;
+    const socket = protocols === undefined ? new Native(target) : new Native(target, protocols);
+    window.liveSockets.push(socket);
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+})();
+"""
+
+
+def test_an_incoming_call_placed_while_the_page_was_away_arrives_once_after_it_reconnects(tmp_path, browser):
+    with running_server(tmp_path) as server:
+        mary = signed_in_page(browser, server.base_url, "mary", "/portal/people")
+        mary.context.add_init_script(HOLD_SOCKETS)
+        mary.reload()
+        wait_provider_ready(mary)
+        mary.evaluate("""() => new Promise((resolve, reject) => {
+            window.userUpdates = [];
+            webConferencing.onUserUpdate("mary", data => window.userUpdates.push(data), reject, resolve);
+        })""")
+        connected(mary)
+        client_id = mary.evaluate("webConferencing.getClientId()")
+        john = signed_in_page(browser, server.base_url, "john", "/portal/people")
+        wait_provider_ready(john)
+
+        mary.evaluate("() => { window.holdSockets = true; window.liveSockets.forEach(s => s.close()); }")
+        disconnected(mary)
+        john.evaluate("""() => webConferencing.addCall("p/john-mary", {owner: "john", ownerType: "user",
+                             provider: "testcall", participants: ["john", "mary"]})""")
+        mary.evaluate("() => { window.holdSockets = false; }")
+        connected(mary)
+        mary.wait_for_function("() => window.userUpdates.some(u => u.callId === 'p/john-mary')",
+                               timeout=RECONNECT_MS)
+        mary.evaluate("() => webConferencing.getCall('p/john-mary')")  # answered after any replayed frame
+
+        incoming = mary.evaluate("""() => window.userUpdates.filter(u => u.callId === 'p/john-mary'
+                                                                   && u.callState === 'started').length""")
+        assert incoming == 1
+        assert mary.evaluate("webConferencing.getClientId()") == client_id
+        expect(mary.locator(".testcall-incoming[data-call-id='p/john-mary']")).to_contain_text(
+            "John Smith is calling you", timeout=15000)
+        john.context.close()
+        mary.context.close()
