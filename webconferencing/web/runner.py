@@ -18,6 +18,7 @@ from webconferencing.errors import ProviderConfigurationError
 from webconferencing.observability.multiprocess import mark_process_dead
 
 from .app import create_app, shutdown_app
+from .gunicorn_errors import answer_client_error
 from .operations import operations_of
 from .server import ServeOptions
 from .settings import ServerSettings
@@ -32,6 +33,13 @@ KEEPALIVE = 2
 
 
 class ExoGeventWorker(GeventWorker):
+    def handle_error(self, req, client, addr, exc):
+        """A request gunicorn refused while parsing (414, 400, 431) gets the JSON error shape (gunicorn_errors)."""
+        if answer_client_error(client, exc):
+            self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+            return
+        super().handle_error(req, client, addr, exc)
+
     def handle_exit(self, sig, frame):
         drain = _start_stopping(getattr(self, "wsgi", None))  # not ready from now on (load balancers drain it)
         if drain > 0 and not getattr(self, "_draining", False):
