@@ -2,6 +2,8 @@
 admin settings form and the admin switch."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,7 @@ def test_the_callee_is_rung_and_both_call_windows_show_the_call_until_one_hangs_
 
         mary_window.locator(".myconnector-hangup").click()
         expect(john_window.locator(".myconnector-call")).to_have_attribute("data-call-state", "stopped")
+        expect(john_window.locator(".myconnector-call-status")).to_have_text("Mary Williams hung up")
         assert call_state(john, "p/john-mary") == "NOT_FOUND_ERROR"
     finally:
         john.context.close()
@@ -97,6 +100,7 @@ def test_a_user_in_do_not_disturb_gets_the_dialog_without_ring_and_can_decline(m
         expect(jack.locator(".webconferencing-notice")).to_have_count(0)
         dialog.locator("button.decline").click()
         expect(john_window.locator(".myconnector-call")).to_have_attribute("data-call-state", "stopped")
+        expect(john_window.locator(".myconnector-call-status")).to_have_text(re.compile(r"^Jack .* declined$"))
         assert call_state(john, "p/jack-john") == "NOT_FOUND_ERROR"
     finally:
         john.context.close()

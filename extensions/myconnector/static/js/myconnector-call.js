@@ -22,6 +22,14 @@
     var ended = false;
     var me = webConferencing.getUser().id;
 
+    /** The other party of a 1:1 call (for "Mary declined"); null in a group call. */
+    function otherName() {
+      var others = (call.participants || []).filter(function(part) {
+        return part.id !== me;
+      });
+      return call.ownerType === "user" && others.length === 1 ? others[0].title || others[0].id : null;
+    }
+
     function setState(state, text) {
       root.setAttribute("data-call-state", state);
       status.textContent = text;
@@ -89,7 +97,7 @@
         setPart(update.part.id, update.eventType === "call_joined" ? "joined" : "leaved");
       } else if (update.eventType === "call_state" && update.callState === "stopped") {
         joined = false;
-        end("Call ended");
+        end(webConferencing.callEndedText(update.reason, otherName()));
       }
     }, function(err) {
       log.error("Failed to listen on call updates: " + callId, err);

@@ -173,8 +173,12 @@
           incomingCalls.incoming(callId);
         } else if (update.callState === "stopped") {
           incomingCalls.stopRinging(callId);
-          if (call) {
-            call.hangup("Call ended");
+          if (call && call.names) {
+            var others = Object.keys(call.names).filter(function(id) {
+              return id !== me();
+            });
+            var otherName = call.isGroup || others.length !== 1 ? null : call.names[others[0]];
+            call.hangup(webConferencing.callEndedText(update.reason, otherName));
           }
         }
       } else if (update.eventType === "call_joined") {

@@ -171,6 +171,7 @@
     },
     callParticipants: helpers.callParticipants,
     callId: helpers.callId,
+    callEndedText: helpers.callEndedText,
     /** Whether the websocket is up and handshaken now (requests made while it is not wait for the reconnection). */
     isConnected: function() {
       return transport.isReady();

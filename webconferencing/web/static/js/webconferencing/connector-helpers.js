@@ -231,7 +231,30 @@
     return { incomingCalls: incomingCalls };
   }
 
+  /**
+   * What a call window says when the call ends, from the `reason` of the `call_state: stopped` event (see
+   * docs/protocol.md): "Mary declined" rather than "Call ended". `otherName` is the other party of a 1:1 call, when
+   * known. Plain text: callers put it in the page with textContent.
+   */
+  function callEndedText(reason, otherName) {
+    switch (reason) {
+      case "declined":
+        return otherName ? otherName + " declined" : "Call declined";
+      case "no_answer":
+        return "No answer";
+      case "hung_up":
+        return otherName ? otherName + " hung up" : "Call ended";
+      case "busy":
+        return otherName ? otherName + " is in another call" : "Busy";
+      case "cancelled":
+        return "Call cancelled";
+      default:
+        return "Call ended";
+    }
+  }
+
   parts.connectorHelpers = {
+    callEndedText: callEndedText,
     imAccount: imAccount,
     ringTone: ringTone,
     callParticipants: callParticipants,
