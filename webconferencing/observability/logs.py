@@ -123,8 +123,19 @@ def format_of(properties: Mapping[str, str]) -> str:
     return name
 
 
+_configured = "text"
+
+
 def configure(name: str, root: logging.Logger | None = None) -> None:
-    """Give every handler of the root logger the named formatter (``logging.basicConfig`` made them)."""
+    """Give every handler of the root logger the named formatter (``logging.basicConfig`` made them); gunicorn's
+    own loggers follow (:func:`configured_formatter`)."""
+    global _configured
     chosen = formatter(name)
     for handler in (root or logging.getLogger()).handlers:
         handler.setFormatter(chosen)
+    _configured = name
+
+
+def configured_formatter() -> logging.Formatter:
+    """The formatter :func:`configure` chose for this process (text until it runs)."""
+    return formatter(_configured)

@@ -92,6 +92,7 @@ class ExoServerApplication(BaseApplication):
             "post_worker_init": self._post_worker_init,
             "worker_exit": self._worker_exit,
             "child_exit": lambda _arbiter, worker: mark_process_dead(worker.pid),  # its live gauges end with it
+            "logger_class": "webconferencing.web.gunicorn_logs.ServerFormatLogger",  # JSON lines for gunicorn too
         }
         for name, value in config.items():
             self.cfg.set(name, value)
