@@ -153,25 +153,44 @@ def test_a_websocket_upgrade_with_a_logged_out_cookie_is_refused(server, openapi
     assert refused.value.status_code == 401
 
 
+def close_code(ws: websocket.WebSocket) -> int | None:
+    """The close code the server sends within ten ping intervals (None: still open), answering its pings as an
+    attentive tab does, so that only the end of the session may close it."""
+    deadline = time.monotonic() + 10 * PING_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            ws.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                opcode, frame = ws.recv_data_frame(True)
+            except websocket.WebSocketTimeoutException:
+                return None
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                return int.from_bytes(frame.data[:2], "big")
+            if json.loads(frame.data).get("type") == "ping":
+                ws.send(json.dumps({"type": "pong"}))
+        return None
+    finally:
+        ws.close()
+
+
 def test_an_open_websocket_is_closed_when_its_session_logs_out(server, openapi):
     bob = User(server, openapi, "bob")
     tab = bob.tab()
-    try:
-        assert bob.post("/auth/logout").status_code == 204
 
-        deadline = time.monotonic() + 10 * PING_SECONDS
-        code = None
-        while code is None and time.monotonic() < deadline:
-            tab.ws.settimeout(max(0.1, deadline - time.monotonic()))
-            opcode, frame = tab.ws.recv_data_frame(True)
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                code = int.from_bytes(frame.data[:2], "big")
-            elif json.loads(frame.data).get("type") == "ping":
-                tab.send({"type": "pong"})  # an attentive tab: only the logout may close it
-    finally:
-        tab.close()
+    assert bob.post("/auth/logout").status_code == 204
 
-    assert code == SESSION_ENDED
+    assert close_code(tab.ws) == SESSION_ENDED
+
+
+def test_a_websocket_opened_with_a_bearer_token_is_closed_when_the_token_is_revoked(server):
+    token = bearer_token(server, "dave")
+    ws = websocket.create_connection(server.ws_url, header=[f"Authorization: Bearer {token}"], timeout=5)
+    ws.send(json.dumps({"type": "handshake"}))
+    assert json.loads(ws.recv())["type"] == "handshake"
+
+    requests.post(f"{server.base}{REST}/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+    assert close_code(ws) == SESSION_ENDED
 
 
 # --- what the cookie is, and when a new one is made ------------------------------------------
