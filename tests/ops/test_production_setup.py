@@ -213,6 +213,23 @@ def test_the_metrics_of_a_process_add_up_its_workers(deployment):
     assert metric(a, "webconferencing_login_failures_total") == sum(by_worker.values())
 
 
+def test_a_dead_worker_no_longer_counts_in_the_live_gauges(deployment):
+    a, _ = deployment
+
+    def workers_with_live_gauges() -> set[int]:
+        pids = {int(path.stem.rsplit("_", 1)[1]) for path in a.metrics_dir.glob("gauge_livesum_*.db")}
+        return pids - {a.process.pid}  # the master wrote one too, when it imported the metrics
+
+    eventually(lambda: len(workers_with_live_gauges()) == 2)
+    victim = min(workers_with_live_gauges())
+    os.kill(victim, signal.SIGKILL)
+
+    # the master marks it dead (its websockets and pool connections are gone with it) and starts another worker
+    eventually(lambda: victim not in workers_with_live_gauges() and len(workers_with_live_gauges()) == 2,
+               timeout=30)
+    assert ready(a).status_code == 200
+
+
 def test_losing_redis_makes_both_processes_not_ready_and_its_return_ready_again(deployment, redis_process):
     redis_process.stop()
     try:
