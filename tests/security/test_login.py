@@ -121,6 +121,18 @@ def test_a_cross_site_post_to_the_json_login_is_refused(server):
     assert script.status_code == 200
 
 
+def test_a_form_encoded_json_login_without_origin_or_referer_is_refused(server):
+    """What a cross-site form sends from a browser that omits ``Origin`` on POST with its ``Referer`` suppressed;
+    non-browser clients send JSON, which a foreign page cannot post here without a CORS preflight."""
+    bare_form = requests.post(f"{server.base}{REST}/auth/login", data={"username": "mary", "password": PASSWORD},
+                              timeout=5)
+    bare_json = requests.post(f"{server.base}{REST}/auth/login", json={"username": "mary", "password": PASSWORD},
+                              timeout=5)
+
+    assert bare_form.status_code == 403 and "Set-Cookie" not in bare_form.headers
+    assert bare_json.status_code == 200
+
+
 def test_a_cross_site_post_for_a_bearer_token_is_refused(server):
     forged = requests.post(f"{server.base}{REST}/auth/token", data={"username": "mary", "password": PASSWORD},
                            headers={"Origin": "http://evil.example"}, timeout=5)

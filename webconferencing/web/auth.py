@@ -140,8 +140,11 @@ def check_login_origin(*, browser_form: bool) -> None:
     from sandboxed or privacy-stripped contexts, which is refused too), so a foreign or null ``Origin`` is refused.
 
     Without ``Origin``: the sign-in form (only ever posted by a browser) falls back to ``Referer`` and refuses a
-    request that has neither; the JSON endpoints (``auth/login``, ``auth/token``) accept it, since only a
-    non-browser client (a script holding the password itself, with nobody to trick) sends neither header."""
+    request that has neither. The JSON endpoints (``auth/login``, ``auth/token``) accept a JSON body with neither
+    header: only a non-browser client (a script holding the password itself, with nobody to trick) sends that, since
+    a page of another site cannot post JSON here without a CORS preflight, which is never granted. A form-encoded
+    body with neither header is what a cross-site form in an old browser (no ``Origin`` on POST, ``Referer``
+    suppressed) would send: refused."""
     origin = request.headers.get("Origin")
     if origin is not None:
         if not _same_site(origin):
@@ -154,9 +157,10 @@ def check_login_origin(*, browser_form: bool) -> None:
             raise AccessDenied("Sign-in refused: the request came from another site. "
                                "Open this server's sign-in page and sign in there.")
         return
-    if browser_form:
+    if browser_form or not request.is_json:
         raise AccessDenied("Sign-in refused: the request did not say which page it came from (no Origin or "
-                           "Referer header). Open this server's sign-in page and sign in there.")
+                           "Referer header). Open this server's sign-in page and sign in there; other clients "
+                           "send a JSON body.")
 
 
 def _same_site(url: str) -> bool:
