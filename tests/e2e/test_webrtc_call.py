@@ -1,6 +1,7 @@
 """Real WebRTC video calls between browsers (Debian chromium with fake camera and microphone) through the webrtc
 connector of extensions/: signalling over the call channel, media peer to peer on loopback. 1:1 calls between two
-users, and a group call of a space whose three WebRTC users connect as a mesh."""
+users (what the overlay shows in each state, display names on the tiles, hanging up at any time), a group call of a
+space whose three WebRTC users connect as a mesh, and the admin's settings form."""
 from __future__ import annotations
 
 import time
