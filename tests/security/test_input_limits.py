@@ -106,6 +106,14 @@ def test_a_deeply_nested_websocket_frame_gets_a_client_error_frame_and_the_socke
     assert_no_traceback(server)
 
 
+def test_deeply_nested_json_to_the_anonymous_csp_report_endpoint_is_a_400(server):
+    response = requests.post(f"{server.base}/csp-report", data=DEEP, timeout=5,
+                             headers={"Content-Type": "application/csp-report"})
+
+    assert response.status_code == 400
+    assert_no_traceback(server)
+
+
 def test_json_nested_within_the_limit_is_still_parsed(server, john):
     response = john.post(f"/call/{SPACE_CALL}/nested", json=space_call(extra=[[[[{"a": [1]}]]]]))
 

@@ -12,11 +12,12 @@ so an injection attempt, or a connector that still writes inline script, shows u
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, request
+
+from .safejson import parse_json
 
 log = logging.getLogger("webconferencing.web.csp")
 
@@ -77,7 +78,7 @@ def csp_report():
     """A violation report (``application/csp-report``, the ``report-uri`` format): logged, never stored. Anonymous
     pages (login, errors) report too, so it needs no session; a report changes nothing but the log."""
     try:
-        body = json.loads(request.get_data(cache=False, as_text=True) or "{}")
+        body = parse_json(request.get_data(cache=False) or b"{}")  # safejson: deep nesting is a 400, not a 500
     except ValueError:
         return Response(status=400)
     report = body.get("csp-report") if isinstance(body, dict) else None
