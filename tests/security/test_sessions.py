@@ -462,3 +462,10 @@ def test_only_a_digest_of_the_id_is_stored(store):
 
     assert store.backend.get(token) is None
     assert store.backend.get(hashlib.sha256(token.encode()).hexdigest()).user_id == "mary"
+
+
+def test_a_session_store_that_is_neither_database_nor_redis_stops_the_server_naming_the_property(tmp_path):
+    with pytest.raises(RuntimeError) as failed:
+        Server(tmp_path, properties={"exo.server.session.store": "memcached://localhost"}).start()
+
+    assert "exo.server.session.store" in str(failed.value) and "memcached://localhost" in str(failed.value)

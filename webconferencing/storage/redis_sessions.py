@@ -42,7 +42,8 @@ class RedisSessionBackend(SessionBackend):
                                                decode_responses=True)
             self._redis.ping()
         except (redis.RedisError, ValueError) as exc:
-            raise ConfigurationError(f"session store {url}: cannot reach Redis: {exc}") from None
+            raise ConfigurationError(f"session store {url} (exo.server.session.store, by default "
+                                     f"webconferencing.broker): cannot reach Redis: {exc}") from None
 
     @staticmethod
     def _key(token_hash: str) -> str:

@@ -91,7 +91,9 @@ class SessionStore(Startable):
     def _location(store: str, broker: str) -> str:
         if not store:
             return broker if broker.startswith(REDIS_SCHEMES) else DATABASE
-        if store == DATABASE or store.startswith(REDIS_SCHEMES):
+        if store.lower() == DATABASE:
+            return DATABASE
+        if store.startswith(REDIS_SCHEMES):
             return store
         raise ConfigurationError(f"SessionStore: store '{store}' (exo.server.session.store) must be '{DATABASE}' "
                                  f"or redis://host:port/db")
