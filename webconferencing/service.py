@@ -6,6 +6,7 @@ the commit, so a client reacting to an event reads the committed state. Each ope
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -36,6 +37,7 @@ from .storage.settings import ProviderSettingsDAO
 
 log = logging.getLogger(__name__)
 
+IN_CALL = "incall"  # the presence of a user joined in a running call (never stored: read from the calls)
 DECLINED = "declined"  # the update command's state for an invited participant who refuses the call
 
 MAX_CALL_ID_LENGTH = 255
@@ -172,7 +174,17 @@ class WebConferencingService(Startable):
         return self.identities.save_room(room_id, room_id, title, list(members))
 
     def get_user_status(self, user_id: str) -> str:
-        return self.get_user_info(user_id).status
+        """The user's presence: their own status, or ``incall`` while they are joined in a running call (set and
+        cleared by joining and leaving, never by hand)."""
+        status = self.get_user_info(user_id).status
+        with self.database.read():
+            return IN_CALL if self.calls.users_in_calls([user_id]) else status
+
+    def get_user_presence(self, user_id: str) -> UserInfo:
+        """The user, with :meth:`get_user_status` as their status (what other users are shown)."""
+        user = self.get_user_info(user_id)
+        status = self.get_user_status(user_id)
+        return user if status == user.status else dataclasses.replace(user, status=status)
 
     def is_admin(self, user_id: str) -> bool:
         user = self.identities.get_user(user_id)
@@ -198,14 +210,7 @@ class WebConferencingService(Startable):
     # ---- calls: queries ----
 
     def _call_info(self, call: StoredCall) -> CallInfo:
-        owner = self._owner_or_none_of(call.owner_id, call.owner_type)
-        owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
-        participants = []
-        for part in call.participants:
-            user = self._participant_user(part.user_id)
-            participants.append(ParticipantInfo(user, part.state, part.client_id))
-        return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
-                        _utc(call.created), _utc(call.last_date))
+        return self._info(_model(call, {}))
 
     @metered
     def get_call(self, call_id: str) -> CallInfo:
@@ -464,11 +469,7 @@ class WebConferencingService(Startable):
         stored = self.calls.get(call_id, for_update=True)
         if stored is None:
             raise CallNotFound(f"call '{call_id}' not found")
-        clients = self.calls.clients_by_user(call_id)
-        return Call(stored.id, stored.provider_type, stored.owner_id, stored.owner_type, stored.title,
-                    CallState(stored.state), _utc(stored.created), _utc(stored.last_date),
-                    tuple(Participant(p.user_id, ParticipantState(p.state) if p.state else None, p.client_id,
-                                      frozenset(clients.get(p.user_id, ()))) for p in stored.participants))
+        return _model(stored, self.calls.clients_by_user(call_id))
 
     def _persist(self, before: Call | None, outcome: lifecycle.Outcome) -> None:
         """Write what the outcome changed, and nothing else."""
@@ -505,12 +506,20 @@ class WebConferencingService(Startable):
             self.calls.touch_group_calls(after.id, list(outcome.active_users), after.last_date)
 
     def _info(self, call: Call) -> CallInfo:
+        """The call as handed out. A participant joined in another running call shows as ``incall``, so a caller
+        sees at once that the callee is busy (their ring is a waiting call, without ringtone)."""
         owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
-        participants = [ParticipantInfo(self._participant_user(p.user_id), p.state, p.client_id)
-                        for p in call.participants]
+        with self.database.read():
+            busy = self.calls.users_in_calls(list(call.participant_ids()), except_call=call.id)
+        participants = []
+        for part in call.participants:
+            user = self._participant_user(part.user_id)
+            if part.user_id in busy:
+                user = dataclasses.replace(user, status=IN_CALL)
+            participants.append(ParticipantInfo(user, part.state, part.client_id))
         return CallInfo(call.id, call.provider_type, owner_info, call.title, call.state, participants,
-                        call.created, call.last_date)
+                        _utc(call.created), _utc(call.last_date))
 
     def _is_owner_member(self, call: Call, user_id: str) -> bool:
         if not call.is_group:
@@ -774,6 +783,14 @@ def _notify(listener: UserCallListener, event: Event) -> None:
                                     event.caller_id)
     except Exception:
         log.exception("User call listener %r failed on %s", listener, event.event_type)
+
+
+def _model(stored: StoredCall, clients: dict[str, set[str]]) -> Call:
+    """A stored call as the lifecycle's value (``clients``: the joined tabs per user, when read)."""
+    return Call(stored.id, stored.provider_type, stored.owner_id, stored.owner_type, stored.title,
+                CallState(stored.state), _utc(stored.created), _utc(stored.last_date),
+                tuple(Participant(p.user_id, ParticipantState(p.state) if p.state else None, p.client_id,
+                                  frozenset(clients.get(p.user_id, ()))) for p in stored.participants))
 
 
 def _naive(value: dt.datetime) -> dt.datetime:

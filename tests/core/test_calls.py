@@ -443,3 +443,25 @@ def test_a_non_party_leaving_a_call_is_answered_as_for_an_unknown_call(service):
     service.join_call(group_call_id(SPACE), "john", "j1")
     assert service.leave_call(group_call_id(SPACE), "paul", "p1") is None
     assert service.get_call(group_call_id(SPACE)).get_participant("john").state == "joined"
+
+
+# ---- presence ----
+
+def test_a_user_joined_in_a_running_call_is_in_call_until_they_leave(service):
+    space_call(service, ["john", "mary"])
+    assert service.get_user_status("john") == "available"
+    service.join_call(group_call_id(SPACE), "john", "j1")
+    assert service.get_user_status("john") == "incall"
+    assert service.get_user_presence("john").to_json()["status"] == "incall"
+    service.leave_call(group_call_id(SPACE), "john", "j1")
+    assert service.get_user_status("john") == "available"
+
+
+def test_a_callee_busy_in_another_call_shows_in_call_to_the_caller(service):
+    space_call(service, ["john", "mary"])
+    service.join_call(group_call_id(SPACE), "mary", "m1")
+    call = peer_call(service, "james", "mary")
+    statuses = {p.id: p.user.status for p in call.participants}
+    assert statuses == {"james": "away", "mary": "incall"}  # james is away in the demo organisation
+    in_the_space_call = service.get_call(group_call_id(SPACE)).get_participant("mary").user.status
+    assert in_the_space_call != "incall"  # in the call she is in, she is simply joined

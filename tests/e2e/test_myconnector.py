@@ -148,3 +148,24 @@ def test_a_provider_switched_off_by_an_admin_has_no_button_and_no_call_window(mc
         john.evaluate("() => webConferencing.rest('POST', '/provider/myconnector/configuration', {active: true})")
         john.context.close()
         mary.context.close()
+
+
+JOIN_SPACE_CALL = """() => webConferencing.addCall("g/product_team", {owner: "product_team", ownerType: "space",
+    provider: "myconnector", title: "Team", participants: "mary;john"})
+  .then(() => webConferencing.updateUserCall("g/product_team", "joined"))"""
+
+
+def test_a_callee_in_another_call_gets_a_waiting_call_and_the_caller_is_told(mc_server, browser):
+    john, mary = open_pages(browser, mc_server, "mary")
+    try:
+        mary.evaluate(JOIN_SPACE_CALL)
+        assert mary.evaluate("() => webConferencing.getUserStatus('mary').then(s => s.status)") == "incall"
+        john_window = place_call(john, "mary", "p/john-mary")
+        expect(john.locator(".webconferencing-notice", has_text="Mary Williams is in another call")).to_have_count(1)
+        waiting = mary.locator(".myconnector-incoming[data-call-id='p/john-mary']")
+        expect(waiting).to_have_attribute("data-ring", "false")
+        john_window.close()
+    finally:
+        mary.evaluate("() => webConferencing.updateUserCall('g/product_team', 'stopped').catch(() => null)")
+        john.context.close()
+        mary.context.close()

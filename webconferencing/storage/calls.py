@@ -195,6 +195,18 @@ class CallDAO:
             clients.setdefault(user_id, set()).add(client_id)
         return clients
 
+    def users_in_calls(self, user_ids: list[str], except_call: str | None = None) -> set[str]:
+        """Those of ``user_ids`` joined in a running call (other than ``except_call``)."""
+        if not user_ids:
+            return set()
+        query = (ParticipantRecord.select(ParticipantRecord.user_id).distinct()
+                 .join(CallRecord, on=(ParticipantRecord.call == CallRecord.id))
+                 .where(ParticipantRecord.user_id.in_(user_ids) & (ParticipantRecord.state == "joined")
+                        & (CallRecord.state == "started")))
+        if except_call is not None:
+            query = query.where(CallRecord.id != except_call)
+        return {uid for (uid,) in query.tuples()}
+
     def ringing_call_ids(self, changed_before: dt.datetime) -> list[str]:
         """Started calls unchanged since ``changed_before`` in which someone is still invited (being rung)."""
         query = (CallRecord.select(CallRecord.id).distinct()

@@ -56,7 +56,7 @@ def form_or_json() -> dict[str, Any]:
 @bp.get("/user/<user_id>")
 def get_user(user_id: str):
     identifier(user_id, "userId")
-    return jsonify(web_context().service.get_user_info(user_id).to_json())
+    return jsonify(web_context().service.get_user_presence(user_id).to_json())  # "incall" while in a call
 
 
 @bp.get("/space/<space_name>")

@@ -25,6 +25,22 @@
   var USER_CHANNEL = "/webconferencing/user/";
   var CALL_CHANNEL = "/webconferencing/call/";
 
+  /**
+   * A 1:1 call placed to someone already in another call rings them as a waiting call (no ringtone): the caller is
+   * told, and may keep ringing or hang up.
+   */
+  function tellBusyCallee(call) {
+    var me = session.user() ? session.user().id : null;
+    if (call && call.ownerType === "user") {
+      (call.participants || []).forEach(function(part) {
+        if (part.id !== me && part.status === "incall") {
+          dialogs.noticeInfo("Call", (part.title || part.id) + " is in another call: it rings as a waiting call");
+        }
+      });
+    }
+    return call;
+  }
+
   var transport = new parts.transport.Transport(log);
   spooler.attach(transport);
 
@@ -85,6 +101,16 @@
      */
     findOrAddCall: function(id, info) {
       return webConferencing.getCall(id).then(function(call) {
+        return call;
+      }, function(err) {
+        if (err && err.code === "NOT_FOUND_ERROR") {
+          return null;
+        }
+        throw err;
+      }).then(function(call) {
+        if (!call) {
+          return webConferencing.addCall(id, info).then(tellBusyCallee);
+        }
         if (call.providerType === info.provider) {
           return call;
         }
@@ -95,11 +121,6 @@
         var title = running && running.getTitle ? running.getTitle() : call.providerType;
         return Promise.reject(util.clientError("CALL_CONFLICT_ERROR",
           "A " + title + " call is in progress here: join it with " + title));
-      }, function(err) {
-        if (err && err.code === "NOT_FOUND_ERROR") {
-          return webConferencing.addCall(id, info);
-        }
-        throw err;
       });
     },
     updateUserCall: function(id, state) {
