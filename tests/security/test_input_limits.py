@@ -9,11 +9,12 @@ import socket
 import pytest
 import requests
 
-from tests.web.harness import PASSWORD, REST, OpenApi, Server, User
+from tests.web.harness import PASSWORD, REPO, REST, OpenApi, Server, User
 from webconferencing.limits import MAX_CLIENT_ID_LENGTH, MAX_ID_LENGTH, MAX_PARTICIPANTS, MAX_TITLE_LENGTH
 
 DEEP = "[" * 100_000  # CPython's parser raises RecursionError near 1000 levels
 SPACE_CALL = "g/product_team"  # members: john, mary, james, jack, peter, alice
+IM_CONNECTOR = REPO / "tests" / "e2e" / "fixtures" / "extensions"  # its testconnector registers the IM type testcall
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -25,7 +26,8 @@ def server(request, tmp_path_factory):
         url = postgres.create_database()
         request.addfinalizer(lambda: postgres.drop_database(url))
         properties["webconferencing.db.url"] = url
-    srv = Server(tmp_path_factory.mktemp(f"server-{request.param}"), properties=properties).start()
+    srv = Server(tmp_path_factory.mktemp(f"server-{request.param}"), properties=properties,
+                 args=["--extensions", str(IM_CONNECTOR)]).start()
     yield srv
     srv.stop()
 
@@ -216,6 +218,15 @@ def test_a_room_member_with_a_nul_is_refused_naming_the_members(server, openapi)
     assert_bad_request(response, "members")
     assert_no_traceback(server)
 
+
+def test_an_im_id_with_a_nul_is_refused_naming_the_field(server, john):
+    response = john.http.post(f"{server.base}/portal/profile/john/ims", allow_redirects=False, timeout=5,
+                              data={"im_testcall": "john\x00", "csrfToken": john.csrf},
+                              headers={"Origin": server.base})
+
+    assert response.status_code == 400, response.text
+    assert "im_testcall" in response.text
+    assert_no_traceback(server)
 
 def test_a_login_name_longer_than_the_limit_is_a_400_naming_the_username(server, openapi):
     anonymous = User(server, openapi, "nobody", login=False)

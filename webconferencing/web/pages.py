@@ -21,6 +21,7 @@ from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, ren
 from webconferencing.errors import AccessDenied, InvalidCallArgument
 from webconferencing.identity import USER_STATUSES
 from webconferencing.info import UserInfo
+from webconferencing.limits import has_control
 
 from .auth import check_csrf, csrf_token
 from .context import web_context
@@ -170,7 +171,8 @@ def save_ims(user_id: str):
         if value is None:
             continue
         value = value.strip()
-        if len(value) > IM_ID_MAX or any(ch.isspace() for ch in value):
+        # has_control: a NUL is not whitespace, and PostgreSQL answers one with an error (a 500)
+        if len(value) > IM_ID_MAX or any(ch.isspace() for ch in value) or has_control(value):
             raise InvalidCallArgument(f"Field '{IM_FIELD_PREFIX + im_type}' must be one word of at most "
                                       f"{IM_ID_MAX} characters", field=IM_FIELD_PREFIX + im_type)
         changes[im_type] = value
