@@ -169,3 +169,34 @@ def test_a_callee_in_another_call_gets_a_waiting_call_and_the_caller_is_told(mc_
         mary.evaluate("() => webConferencing.updateUserCall('g/product_team', 'stopped').catch(() => null)")
         john.context.close()
         mary.context.close()
+
+
+START_SPACE_CALL = """() => webConferencing.findOrAddCall("g/product_team", {owner: "product_team",
+    ownerType: "space", provider: "myconnector", title: "Team", participants: "john;mary"})
+  .then(() => webConferencing.updateUserCall("g/product_team", "joined"))"""
+
+
+def test_declining_on_one_tab_stops_the_ringing_on_every_tab_and_the_group_call_goes_on(mc_server, browser):
+    john = signed_in_page(browser, mc_server.base_url, "john", "/portal/people")
+    mary = signed_in_page(browser, mc_server.base_url, "mary", "/portal/people")
+    mary_other_tab = mary.context.new_page()
+    mary_other_tab.goto(f"{mc_server.base_url}/portal/spaces")
+    for page in (john, mary, mary_other_tab):
+        wait_provider_ready(page, TYPE)
+    try:
+        john.evaluate(START_SPACE_CALL)
+        dialogs = [page.locator(".myconnector-incoming[data-call-id='g/product_team']")
+                   for page in (mary, mary_other_tab)]
+        for dialog in dialogs:
+            expect(dialog).to_have_count(1)
+        dialogs[0].locator("button.decline").click()
+        for dialog in dialogs:
+            expect(dialog).to_have_count(0)
+        assert call_state(john, "g/product_team") == "started"
+        mary.reload()
+        wait_provider_ready(mary, TYPE)
+        expect(mary.locator(".myconnector-incoming")).to_have_count(0)  # a declined call does not ring again
+    finally:
+        john.evaluate("() => webConferencing.updateUserCall('g/product_team', 'stopped').catch(() => null)")
+        john.context.close()
+        mary.context.close()

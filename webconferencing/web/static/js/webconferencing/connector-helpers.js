@@ -123,6 +123,7 @@
     function incomingCalls(options) {
       var providerLog = options.log || parts.log.getLog("webconferencing");
       var ringing = {}; // callId -> {dialog, ringtone, notice}
+      var stoppedWhileAsking = {}; // callId -> true: stopped (answered, declined, ended) while incoming() was asking
 
       function isGroupCall(id) {
         return id.indexOf("g/") === 0;
@@ -130,6 +131,9 @@
 
       function stopRinging(id) {
         var ring = ringing[id];
+        if (!ring) {
+          stoppedWhileAsking[id] = true; // incoming() may be between its questions: it must not show it then
+        }
         if (ring) {
           delete ringing[id];
           ring.ringtone.stop();
@@ -143,13 +147,11 @@
       function decline(id) {
         stopRinging(id);
         var done;
-        if (isGroupCall(id)) {
-          done = api.updateUserCall(id, "leaved");
-        } else {
-          done = api.deleteCall(id).then(function() {
-            providerLog.info("Deleted call: " + id);
-          });
-        }
+        // the server ends a 1:1 call (the caller hears "declined"); in a group call it stops the ringing on all
+        // of this user's tabs and devices, and a declined call never rings again unless someone restarts it
+        done = api.updateUserCall(id, "declined").then(function() {
+          providerLog.info("Declined call: " + id);
+        });
         done.catch(function(err) {
           if (err && err.code === "NOT_FOUND_ERROR") {
             providerLog.debug("Call already gone: " + id);
@@ -205,6 +207,7 @@
         }
         providerLog.info("Incoming call: " + id);
         var me = session.user().id;
+        delete stoppedWhileAsking[id];
         api.getCall(id).then(function(call) {
           if (call.state !== "started" || (call.ownerType === "user" && call.owner.id === me)) {
             return; // our own 1:1 call, placed from another tab
@@ -216,9 +219,10 @@
             return; // already in it from another tab
           }
           return api.getUserStatus(me).then(function(status) {
-            if (!options.busy(id) && !ringing[id]) {
+            if (!options.busy(id) && !ringing[id] && !stoppedWhileAsking[id]) {
               show(call, RINGING_STATUSES.indexOf(status.status) >= 0);
             }
+            delete stoppedWhileAsking[id];
           });
         }).catch(function(err) {
           providerLog.error("Failed to get incoming call: " + id, err);
