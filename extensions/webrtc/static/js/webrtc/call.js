@@ -163,6 +163,20 @@
       return this.names[userId] || userId || "";
     }
 
+    /** Someone who joined after this tab opened the call (a guest, or a user invited by link): their display name
+     * comes with the call as the server has it now (as text, like every name). */
+    learnName(userId, tile) {
+      var self = this;
+      webConferencing.getCall(this.id).then(function(info) {
+        (info.participants || []).forEach(function(part) {
+          self.names[part.id] = part.title || part.id;
+        });
+        tile.caption.textContent = self.displayName(userId);
+      }).catch(function(err) {
+        self.log.debug("No display name for " + userId, err);
+      });
+    }
+
     // -- peers --
 
     peer(peerId, userId) {
@@ -170,6 +184,9 @@
       var entry = this.peers[peerId];
       if (!entry) {
         var tile = this.view.addPeer(peerId, userId, this.displayName(userId));
+        if (userId && !this.names[userId]) {
+          this.learnName(userId, tile);
+        }
         var stream = this.media.stream;
         var peer = new webrtc.Peer(peerId, userId, {
           iceServers: this.provider.settings().iceServers || [],
