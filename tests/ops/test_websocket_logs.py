@@ -33,8 +33,9 @@ def test_the_lines_of_a_websocket_carry_its_client_id_user_and_request_id(server
     assert dropped["request_id"]
 
 
-def test_gunicorn_lines_are_json_too(server):
-    gunicorn = [e for e in entries(server) if e["logger"] == "gunicorn.error"]
+def test_every_line_of_the_output_is_json_gunicorns_and_the_ready_line_included(server):
+    lines = [line for line in server.log().splitlines() if line.strip()]
 
-    assert any(e["message"].startswith("Booting worker") for e in gunicorn)
-    assert not any(line.startswith("[") for line in server.log().splitlines())  # no "[date] [pid] [INFO]" line
+    assert all(line.startswith("{") and line.endswith("}") for line in lines), [l for l in lines if l[:1] != "{"]
+    loggers = {e["logger"] for e in entries(server)}
+    assert {"gunicorn.error", "exo-server"} <= loggers

@@ -136,6 +136,14 @@ def configure(name: str, root: logging.Logger | None = None) -> None:
     _configured = name
 
 
+def console_line(logger: str, message: str) -> str:
+    """A line printed outside logging (the "ready" line tools wait for) in the configured form: as is for text, one
+    JSON object like every other line for json."""
+    if _configured != "json":
+        return message
+    return JsonFormatter().format(logging.LogRecord(logger, logging.INFO, __file__, 0, message, None, None))
+
+
 def configured_formatter() -> logging.Formatter:
     """The formatter :func:`configure` chose for this process (text until it runs)."""
     return formatter(_configured)

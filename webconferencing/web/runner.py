@@ -15,6 +15,7 @@ from gunicorn.workers.ggevent import GeventWorker
 from exo_container.boot import boot
 from webconferencing.errors import ProviderConfigurationError
 
+from webconferencing.observability.logs import console_line
 from webconferencing.observability.multiprocess import mark_process_dead
 
 from .app import create_app, shutdown_app
@@ -119,7 +120,8 @@ class ExoServerApplication(BaseApplication):
 
     def _post_worker_init(self, worker) -> None:
         # one line tools (and the tests) can wait for: the worker has booted and serves
-        print(f"exo-server ready on http://{self.settings.host}:{self.settings.port} (pid {worker.pid})", flush=True)
+        print(console_line("exo-server", f"exo-server ready on http://{self.settings.host}:{self.settings.port} "
+                           f"(pid {worker.pid})"), flush=True)
 
     def _worker_exit(self, _arbiter, _worker) -> None:
         """Graceful shutdown: websockets closed (going away), then the container's Startable components stopped and
