@@ -136,3 +136,12 @@ def test_a_violation_report_is_logged_on_one_line(app, caplog):
 def test_a_report_that_is_not_a_violation_report_is_refused(app):
     assert app.test_client().post("/csp-report", data="[1]", content_type="application/csp-report").status_code == 400
     assert app.test_client().post("/csp-report", data="not json").status_code == 400
+
+
+def test_violation_reports_of_one_address_are_logged_at_most_thirty_a_minute(app, caplog):
+    report = {"csp-report": {"document-uri": "http://x/", "violated-directive": "script-src-elem"}}
+    client = app.test_client()
+    with caplog.at_level("WARNING", logger="webconferencing.web.csp"):
+        answers = [client.post("/csp-report", json=report).status_code for _ in range(31)]
+    assert answers == [204] * 30 + [429]
+    assert len([r for r in caplog.records if r.name == "webconferencing.web.csp"]) == 30

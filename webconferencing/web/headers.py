@@ -8,14 +8,19 @@ only by this origin (the original portal framed nothing from elsewhere), which s
 and admin switches.
 
 Browsers report what the policy blocked to ``/csp-report``; each report becomes one warning line in the server log,
-so an injection attempt, or a connector that still writes inline script, shows up there.
+so an injection attempt, or a connector that still writes inline script, shows up there. Anyone may post a report,
+so each address gets a few lines a minute (``limits``' moving window, as the quotas use; in memory, per process:
+it only keeps the log readable), and what is over is answered 429 and not logged.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, request
+import limits
+from flask import Blueprint, Flask, Response, current_app, request
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from .safejson import parse_json
 
@@ -25,6 +30,8 @@ REPORT_PATH = "/csp-report"
 REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri", "source-file",
                  "line-number")
 REPORT_TEXT_MAX = 300  # characters of one field in the log line: a report is untrusted input
+REPORT_RATE = limits.parse("30/minute")  # logged reports per client address; a real page causes a handful
+REPORT_LIMITER = "webconferencing.csp_report_limiter"
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,9 @@ def _clean(value: object) -> str:
 def csp_report():
     """A violation report (``application/csp-report``, the ``report-uri`` format): logged, never stored. Anonymous
     pages (login, errors) report too, so it needs no session; a report changes nothing but the log."""
+    limiter: MovingWindowRateLimiter = current_app.extensions[REPORT_LIMITER]
+    if not limiter.hit(REPORT_RATE, "csp-report", request.remote_addr or "unknown"):
+        return Response(status=429)
     try:
         body = parse_json(request.get_data(cache=False) or b"{}")  # safejson: deep nesting is a 400, not a 500
     except ValueError:
@@ -101,4 +111,5 @@ def install(app: Flask, headers: SecurityHeaders = DEFAULT_HEADERS) -> None:
         return response
 
     app.after_request(add_headers)
+    app.extensions[REPORT_LIMITER] = MovingWindowRateLimiter(MemoryStorage())
     app.register_blueprint(bp)
