@@ -2,7 +2,7 @@
 
 Live: the process answers HTTP (200 as long as it runs; a hung worker is what a failing liveness probe catches).
 Ready: every part a request needs works right now: the container has started, the database answers a query, and
-the broker (Redis, when configured) answers a ping. Otherwise 503, with each failing part named and why, so the
+the broker and the session store (when they are in Redis) answer a ping. Otherwise 503, with each failing part named and why, so the
 operator reads the cause off the probe instead of the logs.
 
 A stopping server is not ready before it stops serving: the worker marks itself :meth:`Readiness.stopping` when the

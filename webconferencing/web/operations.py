@@ -19,6 +19,7 @@ from . import proxies, request_id
 from .context import WebContext
 from .health import LIVE_PATH, READY_PATH, HealthEndpoints, Readiness, RedisCheck, container_check, database_check
 from .metrics import METRICS_PATH, MetricsEndpoint, MetricsSettings, Sampler, install_recording
+from .sessions import REDIS_SCHEMES
 
 EXTENSION = "webconferencing.operations"
 DRAIN_SECONDS = "exo.server.drain.seconds"
@@ -85,6 +86,8 @@ def install(app: Flask, container, ctx: WebContext) -> Operations:
     })
     if ctx.settings.uses_redis:
         readiness.checks["broker"] = RedisCheck(ctx.settings.broker_url)
+    if ctx.sessions.location.startswith(REDIS_SCHEMES):  # nobody stays signed in without it
+        readiness.checks["sessions"] = RedisCheck(ctx.sessions.location)
     health = HealthEndpoints(readiness)
     request_id.install(app)
     install_recording(app)
