@@ -236,6 +236,12 @@ class WebConferencingService(Startable):
             calls = self.calls.get_many(self.calls.call_ids_of_user(user_id))
         return [self._call_info(c) for c in calls]
 
+    def client_belongs_to_another_user(self, client_id: str, user_id: str) -> bool:
+        """Whether ``client_id`` is a tab another user joined calls from: a tab id is that tab's credential for
+        its calls, so nobody else may take it (say, by presenting it in a websocket handshake after a restart)."""
+        with self.database.read():
+            return self.calls.client_held_by_other(client_id, user_id) is not None
+
     def can_access_call(self, user_id: str, call_id: str) -> bool:
         """May this user use the call's channel: a participant, or a member of the owning space or room."""
         with self.database.read():
@@ -366,7 +372,7 @@ class WebConferencingService(Startable):
             call = self._locked(call_id)
             holder = self.calls.client_held_by_other(client_id, user_id)
             if holder is not None:
-                raise InvalidCallArgument(f"client id '{client_id}' belongs to another user's tab",
+                raise InvalidCallArgument(f"clientId '{client_id}' belongs to another user's tab",
                                           field="clientId")
             provider = self._providers.get(call.provider_type)
             outcome = action(call, user_id, client_id, utcnow(), is_member=self._is_owner_member(call, user_id),

@@ -178,9 +178,11 @@ class ChannelHub:
         if isinstance(requested, str) and CLIENT_ID.match(requested):
             with self._lock:
                 known = self._clients.get(requested)
-            if known is None or known.user_id == user_id:
+            if known is not None and known.user_id == user_id:
                 return requested
-        return secrets.token_urlsafe(16)
+            if known is None and not self.service.client_belongs_to_another_user(requested, user_id):
+                return requested  # a tab back after a restart, or from another process
+        return secrets.token_urlsafe(16)  # new, or another user's tab id: this tab gets an id of its own
 
     def _missed(self, client: HubClient, feed: UserFeed, last_seq: Any) -> tuple[list, str]:
         """The events a returning tab missed: after the last one handed to it, or after the ``lastSeq`` it names if

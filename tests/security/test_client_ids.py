@@ -1,0 +1,54 @@
+"""A tab's client id is its credential for the calls it joined: nobody else may present it, not even after a
+restart, when the server no longer holds the tab and knows the id only from the database."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.web.harness import REST, OpenApi, Server, User
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path / "server", properties={"webconferencing.ws.grace.seconds": "120",
+                                                   "webconferencing.cluster.lease.seconds": "120"}).start()
+    yield srv
+    srv.stop()
+
+
+def openapi(server) -> OpenApi:
+    return OpenApi(requests.get(f"{server.base}{REST}/openapi.json", timeout=5).json())
+
+
+def test_after_a_restart_another_user_cannot_take_a_joined_tabs_client_id(server):
+    mary = User(server, openapi(server), "mary")
+    tab = mary.tab()
+    joined_id = tab.client_id
+    assert mary.post("/call/g/product_team", json={"ownerType": "space", "owner": "product_team",
+                                                    "provider": "signal", "participants": ["mary", "john"]}).ok
+    assert tab.call("update", callId="g/product_team", state="joined")["type"] == "result"
+    tab.close()
+    server.stop()
+    server.start()
+
+    james = User(server, openapi(server), "james")
+    james_tab = james.tab(joined_id)
+    mary_again = User(server, openapi(server), "mary").tab(joined_id)
+
+    assert james_tab.client_id != joined_id
+    assert mary_again.client_id == joined_id  # her own tab, back within its grace period, keeps its id
+    james_tab.close()
+    mary_again.close()
+
+
+def test_joining_with_another_users_client_id_is_refused_naming_the_field(server):
+    mary = User(server, openapi(server), "mary")
+    tab = mary.tab()
+    assert mary.post("/call/g/product_team", json={"ownerType": "space", "owner": "product_team",
+                                                    "provider": "signal", "participants": ["mary", "john"]}).ok
+    assert tab.call("update", callId="g/product_team", state="joined")["type"] == "result"
+    john = User(server, openapi(server), "john")
+    refused = john.put("/usercall/g/product_team", json={"state": "joined", "clientId": tab.client_id})
+    assert (refused.status_code, refused.json()["code"]) == (400, "BAD_REQUEST_ERROR")
+    assert "clientId" in refused.json()["message"]
+    tab.close()
