@@ -225,7 +225,8 @@ def _configure_properties(
     before the files read afterwards are parsed. Returns {registration key: (configuration
     key, instance)} and the problems met."""
     paths = {qualified_name(cls) for cls in CONFIGURATORS}
-    keys = [key for key, component in config.components.items() if python_path(component.type) in paths]
+    keys = [key for key, component in config.components.items()
+            if component.type.endswith("PropertyConfigurator") and python_path(component.type) in paths]
     if not keys:
         return {}, []
     container = ExoContainer(Configuration(components={k: config.components[k] for k in keys}), properties,

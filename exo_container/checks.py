@@ -23,6 +23,8 @@ BUILT_INS = (ExoContainer, PropertyStore, PortalContainerConfig)
 
 def unknown_external_targets(configuration: Configuration) -> list[ConfigurationWarning]:
     """A warning for each external-plugins block whose target names no configured component."""
+    if not configuration.external_plugins:
+        return []
     java_names: dict[str, list[str]] = {}
     for java, python in known_aliases().items():
         java_names.setdefault(python, []).append(java)

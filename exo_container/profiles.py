@@ -46,24 +46,31 @@ def _is_kernel(element: etree._Element, honour_without_namespace: bool) -> bool:
     return ns in KERNEL_NAMESPACES or (honour_without_namespace and ns is None)
 
 
+# only the few elements that carry a ``profiles`` attribute (in any namespace) are looked at:
+# walking every element in Python was a third of the time of reading a large file
+_WITH_PROFILES = etree.XPath(f"descendant::*[@*[local-name()='{PROFILES_ATTRIBUTE}']]")
+
+
 def filter_profiles(
     root: etree._Element, active: Iterable[str], *, honour_without_namespace: bool = False
 ) -> None:
-    """Remove, in place, the elements below ``root`` whose profiles are not active."""
+    """Remove, in place, the elements below ``root`` whose profiles are not active.
+
+    Document order visits a parent before its children; a child of a removed element
+    is detached with it, so it is skipped.
+    """
     active = set(active)
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        for child in list(element):
-            if not isinstance(child.tag, str) or not _is_kernel(child, honour_without_namespace):
-                continue
-            wanted = element_profiles(child)
-            if wanted is not None and not (wanted & active):
-                _remove(child)
-                continue
-            for name in (PROFILES_ATTRIBUTE, *_QUALIFIED):
-                child.attrib.pop(name, None)
-            stack.append(child)
+    removed: set[etree._Element] = set()
+    for element in _WITH_PROFILES(root):
+        if not _is_kernel(element, honour_without_namespace) or any(a in removed for a in element.iterancestors()):
+            continue
+        wanted = element_profiles(element)
+        if wanted is not None and not (wanted & active):
+            _remove(element)
+            removed.add(element)
+            continue
+        for name in (PROFILES_ATTRIBUTE, *_QUALIFIED):
+            element.attrib.pop(name, None)
 
 
 def _remove(element: etree._Element) -> None:

@@ -31,10 +31,8 @@ from .errors import ConfigurationError
 
 Lookup = Callable[[str], "str | None"]
 
-_NORMAL, _SEEN_DOLLAR, _IN_BRACKET = 0, 1, 2
-
 # java.lang.String.trim() removes every char <= U+0020, not Unicode whitespace.
-_JAVA_TRIM = "".join(chr(c) for c in range(0x21))
+JAVA_TRIM_CHARS = "".join(chr(c) for c in range(0x21))
 
 
 class EmptyPropertyName(ConfigurationError):
@@ -51,7 +49,7 @@ def _escaped(text: str, i: int) -> bool:
 
 def java_trim(text: str) -> str:
     """``String.trim()``: strips ASCII control characters and spaces only."""
-    return text.strip(_JAVA_TRIM)
+    return text.strip(JAVA_TRIM_CHARS)
 
 
 def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = None) -> str:
@@ -64,38 +62,37 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
         return text
     out: list[str] = []
     resolved_any = False
-    state = _NORMAL
-    start = 0  # first char not yet copied to ``out`` (or the "$" of the open reference)
-    for i, c in enumerate(text):
-        if c == "$" and state != _IN_BRACKET:
-            state = _SEEN_DOLLAR
-        elif c == "{" and state == _SEEN_DOLLAR:
-            out.append(text[start:i - 1])
-            state = _IN_BRACKET
-            start = i - 1
-        elif state == _SEEN_DOLLAR:
-            state = _NORMAL
-        elif c == "}" and state == _IN_BRACKET and not _escaped(text, i):
-            if start + 2 == i:
-                out.append("${}")
-            else:
-                key = text[start + 2:i]
-                default: str | None = None
-                colon = key.find(":")
-                if colon >= 0:
-                    key, default = key[:colon], key[colon + 1:]
-                if not key:
-                    raise EmptyPropertyName(f"{text[start:i + 1]} has no property name (the kernel refuses an empty key)")
-                value = lookup(key)
-                if value is None and default is not None:
-                    value = default.replace("\\{", "{").replace("\\}", "}")
-                if value is not None:
-                    resolved_any = True
-                    out.append(value)
-                elif missing is not None:
-                    missing.append(key)
-            start = i + 1
-            state = _NORMAL
+    start = 0  # first char not yet copied to ``out``
+    # The kernel's character-by-character state machine, jumping from one "${" to the next:
+    # outside a reference only "${" matters, inside one only the first unescaped "}".
+    opening = text.find("${")
+    while opening >= 0:
+        closing = text.find("}", opening + 2)
+        while closing >= 0 and _escaped(text, closing):
+            closing = text.find("}", closing + 1)
+        if closing < 0:
+            break  # unterminated: the rest stays as written
+        out.append(text[start:opening])
+        if closing == opening + 2:
+            out.append("${}")
+        else:
+            key = text[opening + 2:closing]
+            default: str | None = None
+            colon = key.find(":")
+            if colon >= 0:
+                key, default = key[:colon], key[colon + 1:]
+            if not key:
+                raise EmptyPropertyName(f"{text[opening:closing + 1]} has no property name (the kernel refuses an empty key)")
+            value = lookup(key)
+            if value is None and default is not None:
+                value = default.replace("\\{", "{").replace("\\}", "}")
+            if value is not None:
+                resolved_any = True
+                out.append(value)
+            elif missing is not None:
+                missing.append(key)
+        start = closing + 1
+        opening = text.find("${", start)
     if not resolved_any:
         return text
     out.append(text[start:])

@@ -45,6 +45,13 @@ from ..aliases import resolve_alias
 from ..codepolicy import UnbuiltObject, is_kernel_class
 from .reading import INT_RANGE, LONG_RANGE, ParseContext
 
+# element specs (tuples: ParseContext.children caches their index by value)
+VALUES = (("value", "*"),)
+ENTRIES = (("entry", "*"),)
+ENTRY = (("key", "1"), ("value", "1"))
+ARRAY = (("array", "1"),)
+FIELDS = (("field", "*"),)
+
 BASE_VALUES = ("string", "int", "long", "boolean", "date", "double", "map", "collection", "native-array", "object")
 
 
@@ -196,7 +203,7 @@ class ObjectBuilder:
 
     def collection(self, element: etree._Element) -> Any:
         type_name = self.ctx.attribute(element, "type")
-        items = [self.holder_value(v) for v in self.ctx.children(element, [("value", "*")])["value"]]
+        items = [self.holder_value(v) for v in self.ctx.children(element, VALUES)["value"]]
         if type_name in _LISTS:
             return items
         if type_name in _SETS:
@@ -222,8 +229,8 @@ class ObjectBuilder:
             if not (isinstance(cls, type) and issubclass(cls, dict)):
                 raise self.ctx.error(element, f"map type {type_name!r} is not an instantiable map")
         result = self._instantiate(element, cls)
-        for entry in self.ctx.children(element, [("entry", "*")])["entry"]:
-            parts = self.ctx.children(entry, [("key", "1"), ("value", "1")])
+        for entry in self.ctx.children(element, ENTRIES)["entry"]:
+            parts = self.ctx.children(entry, ENTRY)
             key = self.holder_value(parts["key"][0])
             value = self.holder_value(parts["value"][0])
             try:
@@ -239,7 +246,7 @@ class ObjectBuilder:
 
     def native_array(self, element: etree._Element) -> list | None:
         kind = self.ctx.attribute(element, "type")
-        array = self.ctx.children(element, [("array", "1")])["array"][0]
+        array = self.ctx.children(element, ARRAY)["array"][0]
         text = self.ctx.string(array)
         if kind not in ("int", "long", "double"):
             return None  # the kernel builds a null array for any other type
@@ -256,14 +263,14 @@ class ObjectBuilder:
             return self._unbuilt(element, type_name)
         cls = self._class(element, type_name)
         instance = self._instantiate(element, cls)
-        for field_element in self.ctx.children(element, [("field", "*")])["field"]:
+        for field_element in self.ctx.children(element, FIELDS)["field"]:
             self.ctx.collect(self._field, field_element, cls, instance, type_name)  # every bad field is reported
         return instance
 
     def _unbuilt(self, element: etree._Element, type_name: str) -> UnbuiltObject:
         """The object as written, its class neither imported nor instantiated (see ``codepolicy``)."""
         unbuilt = UnbuiltObject(type_name)
-        for field_element in self.ctx.children(element, [("field", "*")])["field"]:
+        for field_element in self.ctx.children(element, FIELDS)["field"]:
             name = self.ctx.collect(self.ctx.attribute, field_element, "name")
             value = self.ctx.collect(self.holder_value, field_element)
             if name is not None:

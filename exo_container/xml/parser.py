@@ -34,24 +34,31 @@ from .objects import ObjectBuilder
 from .reading import ParseContext
 from .safe import safe_parse
 
-CONFIGURATION = [
+CONFIGURATION = (
     ("container-lifecycle-plugin", "*"),
     ("component-lifecycle-plugin", "*"),
     ("component", "*"),
     ("external-component-plugins", "*"),
     ("import", "*"),
     ("remove-configuration", "*"),
-]
-CONTAINER_LIFECYCLE_PLUGIN = [("name", "?"), ("type", "1"), ("description", "?"), ("priority", "?"), ("init-params", "?")]
-COMPONENT_LIFECYCLE_PLUGIN = [("type", "1"), ("manageable-components", "1"), ("init-params", "?")]
-COMPONENT = [
+)
+CONTAINER_LIFECYCLE_PLUGIN = (("name", "?"), ("type", "1"), ("description", "?"), ("priority", "?"), ("init-params", "?"))
+COMPONENT_LIFECYCLE_PLUGIN = (("type", "1"), ("manageable-components", "1"), ("init-params", "?"))
+COMPONENT = (
     ("key", "?"), ("jmx-name", "?"), ("type", "1"), ("description", "?"), ("show-deploy-info", "?"),
     ("multi-instance", "?"), ("component-plugins", "?"), ("init-params", "?"),
-]
-COMPONENT_PLUGIN = [("name", "1"), ("set-method", "1"), ("type", "1"), ("description", "?"), ("priority", "?"),
-                    ("init-params", "?")]
-EXTERNAL_PLUGINS = [("target-component", "1"), ("component-plugin", "*")]
-INIT_PARAMS = [("value-param", "*"), ("values-param", "*"), ("properties-param", "*"), ("object-param", "*")]
+)
+COMPONENT_PLUGIN = (("name", "1"), ("set-method", "1"), ("type", "1"), ("description", "?"), ("priority", "?"),
+                    ("init-params", "?"))
+EXTERNAL_PLUGINS = (("target-component", "1"), ("component-plugin", "*"))
+INIT_PARAMS = (("value-param", "*"), ("values-param", "*"), ("properties-param", "*"), ("object-param", "*"))
+COMPONENT_TYPES = (("component-type", "*"),)
+COMPONENT_PLUGINS = (("component-plugin", "*"),)
+VALUE_PARAM = (("name", "1"), ("description", "?"), ("value", "1"))
+VALUES_PARAM = (("name", "1"), ("description", "?"), ("value", "*"))
+PROPERTIES_PARAM = (("name", "1"), ("description", "?"), ("property", "*"))
+OBJECT_PARAM = (("name", "1"), ("description", "?"), ("object", "1"))
+NOTHING: tuple = ()
 
 
 def parse_configuration(
@@ -83,7 +90,8 @@ def parse_configuration(
         raise ConfigurationError(f"unsupported namespace {ns}{hint}", url, root.sourceline)
     if local != "configuration":
         raise ConfigurationError(f"root element is <{local}>, expected <configuration>", url, root.sourceline)
-    filter_profiles(root, profiles, honour_without_namespace=honour_profiles_without_namespace)
+    if _may_have_profiles(data):  # most files have none: skip looking for them
+        filter_profiles(root, profiles, honour_without_namespace=honour_profiles_without_namespace)
     lookup = properties.lookup if hasattr(properties, "lookup") else properties
     ctx = ParseContext(url, lookup, run_code)
     config = ctx.collect(_Reader(ctx).configuration, root)
@@ -93,10 +101,18 @@ def parse_configuration(
     return config
 
 
+def _may_have_profiles(data: bytes) -> bool:
+    """False only when no ``profiles`` attribute can be in the document (an ASCII-compatible
+    encoding without the word); UTF-16/32 documents are always filtered."""
+    return b"profiles" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
+
+
 class _Reader:
     def __init__(self, ctx: ParseContext):
         self.ctx = ctx
         self.objects = ObjectBuilder(ctx)
+        self._param_readers = {"value-param": self.value_param, "values-param": self.values_param,
+                               "properties-param": self.properties_param, "object-param": self.object_param}
 
     def source(self, element: etree._Element) -> Source:
         return Source(self.ctx.url, element.sourceline)
@@ -127,7 +143,13 @@ class _Reader:
 
     def each(self, read, elements: Iterable[etree._Element]) -> list:
         """``read`` applied to each element; one that fails is recorded and left out."""
-        return [item for item in (self.ctx.collect(read, e) for e in elements) if item is not None]
+        items = []
+        for element in elements:
+            try:
+                items.append(read(element))
+            except ConfigurationError as e:
+                self.ctx.errors.append(e)
+        return items
 
     # --- top-level elements ------------------------------------------------------------
 
@@ -145,7 +167,7 @@ class _Reader:
 
     def component_lifecycle_plugin(self, element: etree._Element) -> LifecyclePluginConfig:
         f = self.ctx.children(element, COMPONENT_LIFECYCLE_PLUGIN)
-        managed = self.ctx.children(f["manageable-components"][0], [("component-type", "*")])["component-type"]
+        managed = self.ctx.children(f["manageable-components"][0], COMPONENT_TYPES)["component-type"]
         return LifecyclePluginConfig(
             type=self.ctx.string(f["type"][0]),
             manageable_components=[self.ctx.string(e) for e in managed],
@@ -160,7 +182,7 @@ class _Reader:
         plugins_element = self.ctx.one(f, "component-plugins")
         plugins = []
         if plugins_element is not None:
-            listed = self.ctx.children(plugins_element, [("component-plugin", "*")])["component-plugin"]
+            listed = self.ctx.children(plugins_element, COMPONENT_PLUGINS)["component-plugin"]
             plugins = self.each(self.plugin, listed)
         key = self.ctx.optional_string(self.ctx.one(f, "key"))
         return ComponentConfig(
@@ -203,30 +225,32 @@ class _Reader:
             return None
         f = self.ctx.children(element, INIT_PARAMS)
         params = InitParams()
-        for kind, read in (("value-param", self.value_param), ("values-param", self.values_param),
-                           ("properties-param", self.properties_param), ("object-param", self.object_param)):
-            for param in self.each(read, f[kind]):
+        for kind, elements in f.items():  # in document order, which the spec makes kind by kind
+            for param in self.each(self._param_readers[kind], elements):
                 params.add(param)
         return params
 
+
+
     def value_param(self, e: etree._Element) -> ValueParam:
-        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "1")])
+        p = self.ctx.children(e, VALUE_PARAM)
         return ValueParam(self._name(p), self._description(p), value=self.ctx.string(p["value"][0]))
 
     def values_param(self, e: etree._Element) -> ValuesParam:
-        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("value", "*")])
+        p = self.ctx.children(e, VALUES_PARAM)
         return ValuesParam(self._name(p), self._description(p), values=[self.ctx.string(v) for v in p["value"]])
 
     def properties_param(self, e: etree._Element) -> PropertiesParam:
-        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("property", "*")])
+        p = self.ctx.children(e, PROPERTIES_PARAM)
         properties: dict[str, str] = {}
         for prop in p["property"]:
-            self.ctx.children(prop, [])
+            if len(prop):
+                self.ctx.children(prop, NOTHING)  # only comments may be inside
             properties[self.ctx.attribute(prop, "name")] = self.ctx.attribute(prop, "value")
         return PropertiesParam(self._name(p), self._description(p), properties=properties)
 
     def object_param(self, e: etree._Element) -> ObjectParameter:
-        p = self.ctx.children(e, [("name", "1"), ("description", "?"), ("object", "1")])
+        p = self.ctx.children(e, OBJECT_PARAM)
         return ObjectParameter(self._name(p), self._description(p), object=self.objects.object(p["object"][0]))
 
     def _name(self, found) -> str:

@@ -8,13 +8,14 @@ names the file and the line of the offending element.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Sequence, TypeVar
 
 from lxml import etree
 
 from ..errors import ConfigurationError, ConfigurationWarning
-from ..variables import EmptyPropertyName, java_trim, resolve_string
+from ..variables import JAVA_TRIM_CHARS, EmptyPropertyName, java_trim, resolve_string
 from .namespaces import KERNEL_NAMESPACES, split_tag
 
 Lookup = Callable[[str], "str | None"]
@@ -28,6 +29,8 @@ LONG_RANGE = (-(2**63), 2**63 - 1)
 
 
 T = TypeVar("T")
+# tag -> binding name; a file has a handful of distinct tags, read hundreds of thousands of times
+_NAMES: dict[str, str] = {}
 
 
 @dataclass
@@ -63,46 +66,68 @@ class ParseContext:
     @staticmethod
     def name(element: etree._Element) -> str:
         """The binding-level name: kernel namespace stripped, any other namespace kept."""
-        ns, local = split_tag(element.tag)
-        return local if ns is None or ns in KERNEL_NAMESPACES else element.tag
+        tag = element.tag
+        name = _NAMES.get(tag)
+        if name is None:
+            ns, local = split_tag(tag)
+            name = _NAMES[tag] = local if ns is None or ns in KERNEL_NAMESPACES else tag
+        return name
 
     @staticmethod
     def elements(element: etree._Element) -> list[etree._Element]:
         """Child elements, comments and processing instructions skipped."""
-        return [c for c in element if isinstance(c.tag, str)]
+        return [child for child in element if type(child.tag) is str]
 
     # --- structure ---------------------------------------------------------------------
 
     def children(self, element: etree._Element, spec: Spec) -> dict[str, list[etree._Element]]:
-        """Match the children of ``element`` against ``spec``, in order, JiBX style."""
-        parent = self.name(element)
-        found: dict[str, list[etree._Element]] = {name: [] for name, _ in spec}
+        """Match the children of ``element`` against ``spec``, in order, JiBX style; the
+        result maps each name of ``spec`` to its elements (an absent one to ``[]``).
+
+        The hot loop of reading a file (every element passes here once): names come from
+        the tag cache, positions from a per-spec index.
+        """
+        order = _ORDERS.get(spec) if isinstance(spec, tuple) else None
+        if order is None:
+            order = _order(spec)
+        found: dict[str, list[etree._Element]] = defaultdict(list)
+        if not len(element):
+            if spec:
+                self._check_required(element, spec, 0, found)
+            return found
+        names = _NAMES
         pos = 0
-        for child in self.elements(element):
-            name = self.name(child)
-            j = pos
-            while j < len(spec) and spec[j][0] != name:
-                j += 1
-            if j == len(spec):  # recorded and skipped: the next children may show more problems
+        for child in element:
+            tag = child.tag
+            if type(tag) is not str:  # a comment or a processing instruction
+                continue
+            name = names.get(tag) or self.name(child)
+            j = order.get(name, -1)
+            if j < pos:  # recorded and skipped: the next children may show more problems
                 expected = _expected(spec, pos)
-                if name in found:
+                parent = self.name(element)
+                if j >= 0:
                     self.errors.append(self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here"))
                 else:
                     self.errors.append(self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})"))
                 continue
             for k in range(pos, j):
                 missing, card = spec[k]
-                if card == "1" and not found[missing]:
-                    raise self.error(child, f"<{parent}> needs <{missing}> before <{name}>")
-            if spec[j][1] in "1?" and found[name]:
-                self.errors.append(self.error(child, f"<{name}> may appear only once in <{parent}>"))
+                if card == "1" and missing not in found:
+                    raise self.error(child, f"<{self.name(element)}> needs <{missing}> before <{name}>")
+            if name in found and spec[j][1] != "*":
+                self.errors.append(self.error(child, f"<{name}> may appear only once in <{self.name(element)}>"))
                 continue
             found[name].append(child)
             pos = j
-        for missing, card in spec[pos:]:
-            if card == "1" and not found[missing]:
-                raise self.error(element, f"<{parent}> is missing its required <{missing}>")
+        self._check_required(element, spec, pos, found)
         return found
+
+    def _check_required(self, element: etree._Element, spec: Spec, pos: int,
+                        found: dict[str, list[etree._Element]]) -> None:
+        for missing, card in spec[pos:]:
+            if card == "1" and missing not in found:
+                raise self.error(element, f"<{self.name(element)}> is missing its required <{missing}>")
 
     def one(self, found: dict[str, list[etree._Element]], name: str) -> etree._Element | None:
         items = found.get(name) or []
@@ -112,21 +137,29 @@ class ParseContext:
 
     def raw_text(self, element: etree._Element) -> str:
         """The text of a text-only element (comments skipped); a child element is an error."""
+        if not len(element):  # the usual case: nothing but text
+            return element.text or ""
         for child in self.elements(element):
             raise self.error(child, f"unexpected element <{self.name(child)}> inside <{self.name(element)}>")
         return "".join(element.itertext())
 
     def string(self, element: etree._Element) -> str:
         """A binding String: ``${}`` substituted, then trimmed."""
-        return self._resolve(element, self.raw_text(element), f"<{self.name(element)}>")
+        text = element.text or "" if not len(element) else self.raw_text(element)
+        if "${" not in text:
+            return text.strip(JAVA_TRIM_CHARS)
+        return self._resolve(element, text, None)
 
-    def _resolve(self, element: etree._Element, text: str, where: str) -> str:
+    def _resolve(self, element: etree._Element, text: str, attribute: str | None) -> str:
+        """``text`` (of ``element``, or of its ``attribute``) substituted and trimmed; a ``${}``
+        nobody answered is a warning naming the element (the names are only built then)."""
         missing: list[str] = []
         try:
             value = resolve_string(text, self.lookup, missing)
         except EmptyPropertyName as e:
-            raise self.error(element, f"{e.message} in {where}") from None
+            raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
         if missing:
+            where = _where(self.name(element), attribute)
             # the kernel keeps every reference when none resolved, else drops the unresolved ones
             fate = "left as written" if value == java_trim(text) else "replaced by nothing"
             for key in missing:
@@ -143,7 +176,9 @@ class ParseContext:
         value = element.get(name)
         if value is None:
             raise self.error(element, f"<{self.name(element)}> is missing its required attribute {name!r}")
-        return self._resolve(element, value, f"<{self.name(element)} {name}=...>")
+        if "${" not in value:
+            return value.strip(JAVA_TRIM_CHARS)
+        return self._resolve(element, value, name)
 
     # --- JiBX literals (no ${} substitution) -------------------------------------------
 
@@ -173,6 +208,22 @@ class ParseContext:
         if not _DOUBLE.match(text):
             raise self.error(element, f"bad double {text!r} in <{self.name(element)}>")
         return float(text[:-1] if text[-1] in "fFdD" else text)  # Java's 1.5d / 2f suffixes
+
+
+def _where(element_name: str, attribute: str | None) -> str:
+    return f"<{element_name} {attribute}=...>" if attribute else f"<{element_name}>"
+
+
+_ORDERS: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}
+
+
+def _order(spec: Spec) -> dict[str, int]:
+    """Element name -> its index in ``spec`` (names are unique in a binding's spec)."""
+    key = tuple(spec)
+    order = _ORDERS.get(key)
+    if order is None:
+        order = _ORDERS[key] = {name: index for index, (name, _) in enumerate(key)}
+    return order
 
 
 def _expected(spec: Spec, pos: int) -> str:
