@@ -45,7 +45,10 @@ class RingTimeouts(Startable):
 
     def sweep(self) -> list[str]:
         """End the ringing of every call unanswered for the timeout; the ids of the calls it changed."""
-        return self.service.expire_ringing(self.timeout_seconds)
+        try:
+            return self.service.expire_ringing(self.timeout_seconds)
+        finally:
+            self.service.database.release()  # a pooled connection kept between sweeps is one fewer for requests
 
     def _run(self) -> None:
         while not self._stopping.wait(self.check_seconds):

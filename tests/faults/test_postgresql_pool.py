@@ -11,7 +11,7 @@ from .harness import FAULT_PROPERTIES, CrashableServer
 
 SPACE_CALL = "g/product_team"
 MEMBERS = ["john", "mary", "james", "jack", "peter", "alice"]
-CLIENTS = 24  # concurrent clients, against a pool of 2 connections
+CLIENTS = 24  # concurrent clients, against a pool of 3 connections
 ROUNDS = 5
 
 
@@ -19,7 +19,7 @@ ROUNDS = 5
 def pooled_server(tmp_path, postgres_server):
     url = postgres_server.create_database().replace("postgresql://", "postgresql+pool://", 1)
     server = CrashableServer(tmp_path, properties={**FAULT_PROPERTIES, "webconferencing.db.url": url,
-                                                   "webconferencing.db.pool.size": "2",
+                                                   "webconferencing.db.pool.size": "3",
                                                    "webconferencing.db.pool.wait.seconds": "30"}).start()
     yield server
     server.stop()

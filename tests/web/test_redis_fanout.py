@@ -113,3 +113,21 @@ def test_several_workers_serve_with_the_redis_broker(tmp_path, redis_url):
         assert all(t.subscribe(user_channel("james"))["type"] == "ack" for t in tabs)
     finally:
         assert server.stop() == 0
+
+
+def test_each_process_subscribes_in_redis_only_to_the_call_channels_its_tabs_use(two_servers, redis_url):
+    import redis
+
+    a, _b = two_servers
+    tab = logged_in(a, "john").tab()
+    call_id = "g/product_team"
+    assert tab.call("create", callId=call_id, owner="product_team", ownerType="space", provider="signal",
+                    participants=["john", "mary"])["type"] == "result"
+    assert tab.subscribe(call_channel(call_id))["type"] == "ack"
+    client = redis.Redis.from_url(redis_url)
+
+    subscribed = {name.decode() for name in client.pubsub_channels("/webconferencing/call/*")}
+
+    assert subscribed == {call_channel(call_id)}  # not every call's traffic to every process
+    assert client.pubsub_numpat() == 0  # no pattern subscription
+    tab.close()

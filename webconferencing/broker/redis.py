@@ -62,7 +62,8 @@ def is_streamed(channel: str) -> bool:
 
 
 class _Outage:
-    """Logs a lost connection once, and its return once, for one reader."""
+    """Logs a lost connection once, and its return once, for one reader: at INFO, since the publisher already warns
+    once per outage (one warning per outage, not one per connection)."""
 
     def __init__(self, what: str) -> None:
         self.what = what
@@ -71,12 +72,12 @@ class _Outage:
     def failed(self, exc: Exception) -> None:
         if self.since is None:
             self.since = time.monotonic()
-            log.warning("%s: connection lost (%s); retrying", self.what, exc)
+            log.info("%s: connection lost (%s); retrying", self.what, exc)
             record_broker_error("connection")
 
     def recovered(self) -> None:
         if self.since is not None:
-            log.warning("%s: connection back after %.1fs", self.what, time.monotonic() - self.since)
+            log.info("%s: connection back after %.1fs", self.what, time.monotonic() - self.since)
             self.since = None
             record_broker_reconnect()
 
@@ -116,10 +117,11 @@ class RedisBroker(Broker):
         if not channel.startswith(CHANNEL_PREFIX):
             raise ValueError(f"channel {channel} is outside {CHANNEL_PREFIX}*")
         if is_streamed(channel):
-            with self._lock:
+            with self._lock:  # with the reader's look at the wanted streams: it cannot drop this one meanwhile
+                subscription = self._subscribers.add(channel, callback)
                 # read from now on (Redis stream ids are milliseconds): what was published before is not ours
                 self._stream_ids.setdefault(channel, f"{int(time.time() * 1000)}-0")
-            return self._subscribers.add(channel, callback)
+            return subscription
         subscription = self._subscribers.add(channel, callback)
         deadline = time.monotonic() + SUBSCRIBE_WAIT
         with self._confirmation:
@@ -223,8 +225,8 @@ class RedisBroker(Broker):
         outage = _Outage(f"Redis broker {self.url} (streams)")
         backoff = 0.1
         while not self._closed.is_set():
-            wanted = {c for c in self._subscribers.channels() if is_streamed(c)}
             with self._lock:
+                wanted = {c for c in self._subscribers.channels() if is_streamed(c)}
                 for channel in list(self._stream_ids):
                     if channel not in wanted:
                         del self._stream_ids[channel]

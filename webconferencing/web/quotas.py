@@ -19,6 +19,7 @@ locking the user out.
 """
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 import threading
@@ -30,10 +31,18 @@ import limits
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from redis.exceptions import RedisError
+
 from .throttle import TooManyRequests
 
+log = logging.getLogger(__name__)
+
 NAMESPACE = "webconferencing"
+# a lost or paused Redis must not hold a request: each quota command gives up after this (issue 15), and the quota
+# then lets the request through (fail open: a request is never refused, nor delayed, because Redis is away)
+REDIS_TIMEOUT = 0.5
 LEASE_SECONDS = 60.0  # a Redis lease not refreshed for this long belongs to a dead worker and no longer counts
+UNCOUNTED = ""  # the lease of a socket opened while the shared count was unreachable: nothing to release
 SOCKET_RETRY_SECONDS = 30  # open sockets are a level, not a window: a hint for a tab over the quota to retry later
 
 
@@ -91,7 +100,7 @@ class RedisSocketCount:
                  clock: Callable[[], float] = time.time) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
         self._acquire = self._redis.register_script(_ACQUIRE)
         self.lease_seconds = lease_seconds
         self._clock = clock
@@ -120,7 +129,10 @@ class RedisSocketCount:
     def release(self, user_id: str, lease: str) -> None:
         with self._lock:
             self._mine.pop(lease, None)
-        self._redis.zrem(self._key(user_id), lease)
+        try:
+            self._redis.zrem(self._key(user_id), lease)
+        except (ConnectionError, TimeoutError, OSError, RedisError):
+            pass  # no longer refreshed (dropped from _mine above): the lease runs out by itself
 
     def refresh(self) -> None:
         """Push the expiry of this process's leases forward (they belong to sockets still open)."""
@@ -156,7 +168,10 @@ class Quotas:
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(self.storage_uri))
+        options = ({"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
+                   if self.storage_uri.startswith(("redis://", "rediss://")) else {})
+        self._limiter = MovingWindowRateLimiter(storage_from_string(self.storage_uri, **options))
+        self._outage = False
 
     @classmethod
     def from_settings(cls, settings) -> "Quotas":
@@ -166,8 +181,22 @@ class Quotas:
                        RedisSocketCount(settings.broker_url))
         return cls(calls, rooms, settings.quota_websockets)
 
+    def _shared(self, count: Callable[[], object], fallback: object) -> object:
+        """Ask the shared count; when its Redis is away, warn once per outage and let the request through."""
+        try:
+            answer = count()
+        except (ConnectionError, TimeoutError, OSError, RedisError) as exc:
+            if not self._outage:
+                self._outage = True
+                log.warning("Quotas: Redis unreachable (%s); quotas are not enforced until it is back", exc)
+            return fallback
+        if self._outage:
+            self._outage = False
+            log.warning("Quotas: Redis reachable again; quotas enforced")
+        return answer
+
     def _hit(self, item: limits.RateLimitItem, what: str, user_id: str) -> None:
-        if self._limiter.hit(item, NAMESPACE, what, user_id):
+        if self._shared(lambda: self._limiter.hit(item, NAMESPACE, what, user_id), True):
             return
         reset = self._limiter.get_window_stats(item, NAMESPACE, what, user_id).reset_time
         raise TooManyRequests(f"Too many {what} created: at most {item}, try again later",
@@ -181,7 +210,7 @@ class Quotas:
         self._hit(self.rooms, "rooms", user_id)
 
     def open_websocket(self, user_id: str) -> "SocketLease":
-        lease = self.sockets.acquire(user_id, self.max_websockets)
+        lease = self._shared(lambda: self.sockets.acquire(user_id, self.max_websockets), UNCOUNTED)
         if lease is None:
             raise TooManyRequests(f"Too many open websockets: at most {self.max_websockets} per user; close a tab",
                                   SOCKET_RETRY_SECONDS)
@@ -200,4 +229,5 @@ class SocketLease:
     def release(self) -> None:
         if not self._released:
             self._released = True
-            self.sockets.release(self.user_id, self.lease)
+            if self.lease != UNCOUNTED:
+                self.sockets.release(self.user_id, self.lease)
