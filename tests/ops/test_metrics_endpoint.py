@@ -125,3 +125,14 @@ def test_a_provider_configuration_change_is_counted_by_provider(app):
 
     assert answer.status_code == 200, answer.data
     assert value(app, "webconferencing_provider_configuration_changes_total", provider="signal") == before + 1
+
+
+def test_websocket_upgrades_are_not_timed_as_requests(app):
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+    assert app.test_client().get("/webconferencing/ws", headers=upgrade).status_code == 401
+
+    timed_routes = {dict(labels).get("route") for name, labels in samples(app)
+                    if name == "webconferencing_http_request_duration_seconds_count"}
+    assert "/webconferencing/ws" not in timed_routes

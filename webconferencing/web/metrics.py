@@ -35,7 +35,6 @@ TOKEN = "webconferencing.metrics.token"
 SAMPLE_SECONDS = "webconferencing.metrics.sample.seconds"
 LOGIN_ENDPOINTS = frozenset({"auth.login_form", "auth.login_json", "auth.issue_token"})
 PROVIDER_CONFIGURATION_ENDPOINT = "rest.set_provider_configuration"
-UNTIMED_ENDPOINTS = frozenset({"ws.websocket"})  # a websocket "request" lasts as long as the tab: not a latency
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,8 @@ def _started() -> None:
 def _finished(response: Response) -> Response:
     endpoint = request.endpoint
     started = g.pop("metrics_started", None)
-    if started is not None and endpoint not in UNTIMED_ENDPOINTS:
+    # a websocket "request" lasts as long as its tab: not a latency (every websocket route: tabs', guests')
+    if started is not None and request.headers.get("Upgrade", "").lower() != "websocket":
         rule = request.url_rule.rule if request.url_rule is not None else None
         metrics.record_request(rule, request.method, response.status_code, time.perf_counter() - started)
     if endpoint in LOGIN_ENDPOINTS:
