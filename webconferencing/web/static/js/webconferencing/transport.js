@@ -17,6 +17,7 @@
 
   var WS_PATH = "/webconferencing/ws";
   var RECONNECT_MIN_MS = 500;
+  var SESSION_ENDED = 1008; // close code of a socket whose login session ended (docs/protocol.md)
   var RECONNECT_MAX_MS = 15000;
   var REPEATABLE_COMMANDS = ["get", "update", "get_calls_state"];
 
@@ -131,7 +132,17 @@
         }
         receive(frame);
       };
-      socket.onclose = function() {
+      socket.onclose = function(event) {
+        if (event && event.code === SESSION_ENDED) {
+          // signed out (here or in another tab) or the session expired: reconnecting would only get 401s
+          state.socket = null;
+          stopPing();
+          failInFlight();
+          log.info("Session ended: back to the sign-in page");
+          window.location.assign("/portal/login?next=" +
+            encodeURIComponent(window.location.pathname + window.location.search));
+          return;
+        }
         var wasReady = isReady();
         state.socket = null;
         setPhase(PHASES.WAITING);
