@@ -284,3 +284,18 @@ def test_the_guest_appears_in_the_invitation_and_the_call(server, openapi, login
     assert [g["title"] for g in bob.get(f"/invites/{call_id}").json()["guests"]] == ["Zed"]
     part = bob.get(f"/call/{call_id}").json()["participants"][-1]
     assert part["type"] == "guest" and part["title"] == "Zed"
+
+
+def test_a_call_left_to_its_guest_ends_after_the_grace_period(server, openapi, login):
+    bob = login("bob")
+    call_id = room_call(bob, "bob,carol")
+    guest = Guest(server, openapi)
+    guest.join(call_id, invite_everyone(bob, call_id))
+    tab = guest.tab()
+    tab.subscribe(user_channel(guest.id))
+    tab.call("update", callId=call_id, state="joined")
+    assert bob.put(f"/usercall/{call_id}", json={"state": "leaved", "clientId": f"bob-{call_id[2:]}"}).ok
+    # the harness's grace period is 1 s, the ping interval 0.5 s: the guest's socket checks at every ping
+    tab.message(user_channel(guest.id), is_event("call_state", call_id, callState="stopped"), timeout=10)
+    assert bob.get(f"/call/{call_id}").json()["state"] == "stopped"
+    assert close_code(tab) == 1008
