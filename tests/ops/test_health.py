@@ -81,3 +81,16 @@ def test_a_failing_check_function_is_a_failing_part_not_an_error():
         raise RuntimeError("check crashed")
 
     assert Readiness({"odd": broken}).failures() == {"odd": "RuntimeError: check crashed"}
+
+
+def test_a_part_that_accepts_but_never_answers_fails_the_probe_in_time():
+    with socket.socket() as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+
+        def hangs() -> str | None:
+            with socket.create_connection(silent.getsockname()) as connection:
+                connection.recv(1)  # blocks: nothing ever comes
+            return None
+
+        assert Readiness({"database": hangs}, timeout=0.3).failures() == {"database": "did not answer within 0.3s"}

@@ -89,9 +89,12 @@ class RedisCheck:
 
 @dataclass
 class Readiness:
-    """The named checks of one app, and whether it is stopping."""
+    """The named checks of one app, and whether it is stopping. Each check gets ``timeout`` seconds (it runs on a
+    thread of its own, a greenlet in the server): a database or Redis that accepts connections but never answers
+    must fail the probe, not hang it."""
 
     checks: dict[str, Check] = field(default_factory=dict)
+    timeout: float = PROBE_TIMEOUT
     _stopping: threading.Event = field(default_factory=threading.Event)
 
     def stopping(self) -> None:
@@ -108,14 +111,27 @@ class Readiness:
             return {"server": "stopping"}
         failing = {}
         for name, check in self.checks.items():
-            try:
-                problem = check()
-            except Exception as exc:  # noqa: BLE001 - a broken check is a failing part, not a 500
-                log.exception("Readiness check %s failed", name)
-                problem = f"{type(exc).__name__}: {exc}"
+            problem = self._bounded(name, check)
             if problem:
                 failing[name] = problem
         return failing
+
+    def _bounded(self, name: str, check: Check) -> str | None:
+        outcome: list[str | None] = []
+
+        def run() -> None:
+            try:
+                outcome.append(check())
+            except Exception as exc:  # noqa: BLE001 - a broken check is a failing part, not a 500
+                log.exception("Readiness check %s failed", name)
+                outcome.append(f"{type(exc).__name__}: {exc}")
+
+        runner = threading.Thread(target=run, name=f"readiness {name}", daemon=True)
+        runner.start()
+        runner.join(self.timeout)
+        if not outcome:
+            return f"did not answer within {self.timeout:g}s"
+        return outcome[0]
 
 
 def _json(body: dict, status: int) -> WsgiResponse:
