@@ -17,9 +17,10 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from exo_container import ConfigurationError, InitParams, Startable, java_name
+from exo_container import InitParams, Startable, java_name
 
 from .errors import ProviderNotFound
+from .init_params import positive_number
 from .limits import MAX_LOG_FIELD_LENGTH, MAX_LOG_MESSAGE_LENGTH, escape_controls
 from .service import WebConferencingService
 
@@ -51,20 +52,6 @@ class ClientLogRecord:
             f"| {level:<5} | [{source}] {self.user_id}-{self.client_id} {self.message} -- {self.timestamp}")
 
 
-def _number(params: InitParams | None, name: str, default: float) -> float:
-    param = params.get_value_param(name) if params else None
-    text = param.get_value().strip() if param else ""
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"CallLogService: {name} must be a number, not '{text}'") from None
-    if value <= 0:
-        raise ConfigurationError(f"CallLogService: {name} must be positive, not '{text}'")
-    return value
-
-
 @java_name("org.exoplatform.webconferencing.CallLogService",
            "org.exoplatform.webconferencing.support.CallLogService")
 class CallLogService(Startable):
@@ -72,8 +59,10 @@ class CallLogService(Startable):
 
     def __init__(self, service: WebConferencingService, params: InitParams | None = None):
         self.service = service
-        self.flush_interval = _number(params, "flush-interval", 2.0)
-        self.buffer_size = int(_number(params, "buffer-size", 10000))
+        self.flush_interval = positive_number(params, "flush-interval", 2.0, component="CallLogService",
+                                              prop="webconferencing.calllog.flush.interval")
+        self.buffer_size = int(positive_number(params, "buffer-size", 10000, component="CallLogService",
+                                               prop="webconferencing.calllog.buffer.size"))
         self._buffer: collections.deque[ClientLogRecord] = collections.deque()
         self._lock = threading.Lock()
         self._dropped = 0

@@ -10,25 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 
-from exo_container import ConfigurationError, InitParams, Startable
+from exo_container import InitParams, Startable
 
+from .init_params import positive_number
 from .service import WebConferencingService
 
 log = logging.getLogger("webconferencing.ringing")
-
-
-def _seconds(params: InitParams | None, name: str, default: float) -> float:
-    param = params.get_value_param(name) if params else None
-    text = param.get_value().strip() if param else ""
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"RingTimeouts: {name} must be a number of seconds, not '{text}'") from None
-    if value <= 0:
-        raise ConfigurationError(f"RingTimeouts: {name} must be positive, not '{text}'")
-    return value
 
 
 class RingTimeouts(Startable):
@@ -37,8 +24,10 @@ class RingTimeouts(Startable):
 
     def __init__(self, service: WebConferencingService, params: InitParams | None = None):
         self.service = service
-        self.timeout_seconds = _seconds(params, "timeout-seconds", 45.0)
-        self.check_seconds = _seconds(params, "check-seconds", 1.0)
+        self.timeout_seconds = positive_number(params, "timeout-seconds", 45.0, component="RingTimeouts",
+                                               prop="webconferencing.ring.timeout.seconds", unit="number of seconds")
+        self.check_seconds = positive_number(params, "check-seconds", 1.0, component="RingTimeouts",
+                                             prop="webconferencing.ring.check.seconds", unit="number of seconds")
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False

@@ -32,6 +32,7 @@ from werkzeug.datastructures import CallbackDict
 
 from exo_container import ConfigurationError, InitParams, Startable
 
+from webconferencing.init_params import positive_number
 from webconferencing.storage import Database, utcnow
 from webconferencing.storage.sessions import DatabaseSessionBackend, SessionBackend, StoredSession
 
@@ -56,16 +57,7 @@ def _param(params: InitParams | None, name: str) -> str:
 
 
 def _seconds(params: InitParams | None, name: str, prop: str, default: float) -> float:
-    raw = _param(params, name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise ConfigurationError(f"SessionStore: {name} ({prop}) must be a positive number of seconds, not '{raw}'")
-    return value
+    return positive_number(params, name, default, component="SessionStore", prop=prop, unit="number of seconds")
 
 
 class SessionStore(Startable):
