@@ -136,3 +136,19 @@ def test_websocket_upgrades_are_not_timed_as_requests(app):
     timed_routes = {dict(labels).get("route") for name, labels in samples(app)
                     if name == "webconferencing_http_request_duration_seconds_count"}
     assert "/webconferencing/ws" not in timed_routes
+
+
+def test_a_scrape_while_the_database_is_away_reports_the_census_down_and_everything_else(app, tmp_path):
+    database = app.extensions["webconferencing"].service.database
+    database.db.close()
+    (tmp_path / "wc.db").rename(tmp_path / "moved.db")
+    (tmp_path / "wc.db").mkdir()  # SQLite cannot open a directory
+    try:
+        scraped = samples(app)
+    finally:
+        (tmp_path / "wc.db").rmdir()
+        (tmp_path / "moved.db").rename(tmp_path / "wc.db")
+
+    assert scraped[("webconferencing_census_up", ())] == 0
+    assert not any(name == "webconferencing_active_calls" for name, _ in scraped)
+    assert ("webconferencing_login_failures_total", ()) in scraped
