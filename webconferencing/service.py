@@ -353,7 +353,7 @@ class WebConferencingService(Startable):
             outcome = lifecycle.stop(call, utcnow(), remove=True, reason=reason, by=user_id or "")
             self._persist(call, outcome)
         self._publish(outcome)
-        return self._info(lifecycle_stopped(call))
+        return self._info(lifecycle.everyone_out(call))
 
     @metered
     def join_call(self, call_id: str, user_id: str, client_id: str) -> CallInfo:
@@ -425,7 +425,7 @@ class WebConferencingService(Startable):
             outcome = lifecycle.stop(call, utcnow(), remove=remove, reason=reason, by=user_id or "")
             self._persist(call, outcome)
         self._publish(outcome)
-        return self._info(outcome.call if outcome.call is not None else lifecycle_stopped(call))
+        return self._info(outcome.call if outcome.call is not None else lifecycle.everyone_out(call))
 
     def expire_ringing(self, timeout_seconds: float) -> list[str]:
         """Apply the ring timeout to every call that rang ``timeout_seconds`` without a change (see
@@ -765,13 +765,6 @@ class WebConferencingService(Startable):
     def is_video_conference_enabled(self, space_id: str, user_id: str) -> bool:
         self.space_settings.readable_space(user_id, space_id)
         return self.space_settings.is_enabled(space_id)
-
-
-def lifecycle_stopped(call: Call) -> Call:
-    """How a deleted call is last shown: stopped, everyone out."""
-    return call.replace(state=CallState.STOPPED, participants=tuple(
-        p.replace(state=ParticipantState.LEAVED, client_id=None, clients=frozenset()) if p.joined else p
-        for p in call.participants))
 
 
 def _notify(listener: UserCallListener, event: Event) -> None:

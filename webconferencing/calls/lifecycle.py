@@ -275,11 +275,11 @@ def leave(call: Call, user_id: str, client_id: str, now: dt.datetime, *, action:
     still_in = [p for p in after.participants if p.joined]
     if not call.is_group and len(still_in) <= 1:
         reason = _peer_end_reason(call, part)
-        stopped = _everyone_out(after)
+        stopped = everyone_out(after)
         events.append(_state_event(stopped, STOPPED, reason))
         return _finish(call, None, action, f"{user_id}/{client_id}", targets, events)
     if call.is_group and not still_in:
-        stopped = _everyone_out(after)
+        stopped = everyone_out(after)
         events.append(_state_event(stopped, STOPPED, EndReason.ENDED))
         return _finish(call, stopped, action, f"{user_id}/{client_id}", targets, events)
     return _finish(call, after, action, f"{user_id}/{client_id}", targets, events)
@@ -302,7 +302,7 @@ def decline(call: Call, user_id: str, now: dt.datetime) -> Outcome:
     after = call.with_participant(part.replace(state=ParticipantState.LEAVED, client_id=None,
                                                clients=frozenset())).replace(last_date=now)
     if not call.is_group:
-        stopped = _everyone_out(after)
+        stopped = everyone_out(after)
         return _finish(call, None, Action.DECLINE, user_id, targets,
                        [_state_event(stopped, STOPPED, EndReason.DECLINED)])
     return _finish(call, after, Action.DECLINE, user_id, targets,
@@ -313,7 +313,7 @@ def stop(call: Call, now: dt.datetime, *, remove: bool = False, reason: EndReaso
          by: str = "") -> Outcome:
     """Stop the call for everyone; ``remove`` also deletes it (1:1 calls)."""
     targets = _allowed(call, Action.STOP)
-    after = _everyone_out(call).replace(last_date=now)
+    after = everyone_out(call).replace(last_date=now)
     events = [_state_event(after, STOPPED, reason)] if call.state != CallState.STOPPED else []
     return _finish(call, None if remove else after, Action.STOP, by or str(reason), targets, events)
 
@@ -376,7 +376,7 @@ def remove_guests(call: Call, guest_ids: Iterable[str], now: dt.datetime) -> Out
     after = call.replace(participants=tuple(p for p in call.participants if p not in gone), last_date=now)
     still_in = any(p.joined for p in after.participants)
     if call.state == CallState.STARTED and any(p.joined for p in gone) and not still_in:
-        after = _everyone_out(after)
+        after = everyone_out(after)
         events.append(_state_event(after, STOPPED, EndReason.ENDED))
     return _finish(call, after, Action.REMOVE_GUESTS, f"-{[p.user_id for p in gone]}", targets, events)
 
@@ -392,7 +392,7 @@ def end_guests_alone(call: Call, now: dt.datetime, grace: dt.timedelta) -> Outco
     targets = _allowed(call, Action.END_GUESTS_ALONE)
     if not guests_alone(call) or _naive_utc(now) - _naive_utc(call.last_date) < grace:
         return _finish(call, call, Action.END_GUESTS_ALONE, "members still in or within grace", targets)
-    after = _everyone_out(call).replace(last_date=now)
+    after = everyone_out(call).replace(last_date=now)
     return _finish(call, after, Action.END_GUESTS_ALONE, "only guests left", targets,
                    [_state_event(after, STOPPED, EndReason.ENDED)])
 
@@ -417,7 +417,7 @@ def ring_timeout(call: Call, now: dt.datetime) -> Outcome:
         return _finish(call, call, Action.RING_TIMEOUT, "nobody ringing", targets)
     caller = next((p.user_id for p in call.participants if p.joined), None)
     if not call.is_group:
-        ended = _everyone_out(call).replace(last_date=now)
+        ended = everyone_out(call).replace(last_date=now)
         events: list[Event] = [_state_event(ended, STOPPED, EndReason.NO_ANSWER)]
         events += [_missed_event(ended, uid, caller) for uid in unanswered]
         return _finish(call, None, Action.RING_TIMEOUT, f"{list(unanswered)} did not answer", targets, events)
@@ -439,7 +439,9 @@ def _missed_event(call: Call, user_id: str, caller: str | None) -> CallMissed:
 # ---- helpers --------------------------------------------------------------------------------------------------
 
 
-def _everyone_out(call: Call) -> Call:
+def everyone_out(call: Call) -> Call:
+    """The call stopped with nobody in it (joined participants have left, no tab is attached): also how a deleted
+    call is shown one last time."""
     return call.replace(state=CallState.STOPPED, participants=tuple(
         p.replace(state=ParticipantState.LEAVED, client_id=None, clients=frozenset()) if p.joined else
         p.replace(client_id=None, clients=frozenset()) for p in call.participants))
