@@ -15,7 +15,7 @@ from functools import cached_property
 from exo_container import ComponentPlugin, ConfigurationError, InitParams, Startable, java_name
 
 from .broker import Broker, user_channel
-from .calls import lifecycle
+from .calls import history as call_history, lifecycle
 from .calls.events import (EVENT_CALL_JOINED, EVENT_CALL_LEAVED, EVENT_CALL_STATE,  # noqa: F401 (hub imports)
                            CallMissed, CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
 from .calls.model import Call, Participant
@@ -32,6 +32,7 @@ from .provider import CallProvider
 from .storage import Database, utcnow
 from .spaces import ActiveCallProvider, SpaceSettings
 from .storage.calls import CallDAO, StoredCall, StoredParticipant
+from .storage.history import CallHistoryDAO
 from .storage.invites import StoredGuest
 from .storage.settings import ProviderSettingsDAO
 
@@ -478,7 +479,9 @@ class WebConferencingService(Startable):
         return _model(stored, self.calls.clients_by_user(call_id))
 
     def _persist(self, before: Call | None, outcome: lifecycle.Outcome) -> None:
-        """Write what the outcome changed, and nothing else."""
+        """Write what the outcome changed, and nothing else; a call that ended for someone goes into their history
+        (issue 11), in the same transaction."""
+        CallHistoryDAO().add(call_history.entries(before, outcome, utcnow()))
         after = outcome.call
         if after is None:
             if before is not None:
@@ -487,7 +490,7 @@ class WebConferencingService(Startable):
         if before is None:
             self.calls.create(StoredCall(after.id, after.provider_type, after.owner_id, after.owner_type,
                                          after.title, after.state, after.created, after.last_date,
-                                         [StoredParticipant(p.user_id, p.state, p.client_id)
+                                         [StoredParticipant(p.user_id, p.state, p.client_id, _joined(p))
                                           for p in after.participants]))
             for part in after.participants:
                 for client_id in part.clients:
@@ -500,9 +503,9 @@ class WebConferencingService(Startable):
             for part in after.participants:
                 old = before.participant(part.user_id)
                 if old is None:
-                    self.calls.add_participant(after.id, part.user_id, part.state, part.client_id)
-                elif (old.state, old.client_id) != (part.state, part.client_id):
-                    self.calls.set_participant(after.id, part.user_id, part.state, part.client_id)
+                    self.calls.add_participant(after.id, part.user_id, part.state, part.client_id, _joined(part))
+                elif (old.state, old.client_id, old.joined_at) != (part.state, part.client_id, part.joined_at):
+                    self.calls.set_participant(after.id, part.user_id, part.state, part.client_id, _joined(part))
                 old_clients = old.clients if old is not None else frozenset()
                 for client_id in part.clients - old_clients:
                     self.calls.add_client(after.id, part.user_id, client_id)
@@ -789,7 +792,12 @@ def _model(stored: StoredCall, clients: dict[str, set[str]]) -> Call:
     return Call(stored.id, stored.provider_type, stored.owner_id, stored.owner_type, stored.title,
                 CallState(stored.state), _utc(stored.created), _utc(stored.last_date),
                 tuple(Participant(p.user_id, ParticipantState(p.state) if p.state else None, p.client_id,
-                                  frozenset(clients.get(p.user_id, ()))) for p in stored.participants))
+                                  frozenset(clients.get(p.user_id, ())), _utc(p.joined_at))
+                      for p in stored.participants))
+
+
+def _joined(part: Participant) -> dt.datetime | None:
+    return _naive(part.joined_at) if part.joined_at is not None else None
 
 
 def _naive(value: dt.datetime) -> dt.datetime:

@@ -407,3 +407,29 @@ def test_a_ring_timeout_with_nobody_ringing_changes_nothing():
 def test_a_member_who_missed_a_group_call_may_still_join_it():
     missed = lifecycle.ring_timeout(group(CallState.STARTED, part("john", JOINED, "j1"), part("mary")), LATER)
     assert lifecycle.join(missed.call, "mary", "m1", LATER).call.participant("mary").joined
+
+
+# ---- who joined, and when (issue 11: the call history tells answered calls by it) ----
+
+def test_joining_remembers_when_the_participant_first_joined():
+    outcome = lifecycle.join(peer(), "mary", "tab", LATER)
+    assert outcome.call.participant("mary").joined_at == LATER
+
+
+def test_a_second_tab_keeps_the_first_join_time():
+    call = lifecycle.join(peer(), "mary", "tab1", NOW).call
+    assert lifecycle.join(call, "mary", "tab2", LATER).call.participant("mary").joined_at == NOW
+
+
+def test_leaving_keeps_the_join_time():
+    call = lifecycle.join(group(), "mary", "tab", NOW).call
+    call = lifecycle.join(call, "john", "tab-j", NOW).call
+    assert lifecycle.leave(call, "mary", "tab", LATER).call.participant("mary").joined_at == NOW
+
+
+def test_starting_a_stopped_call_again_forgets_the_previous_joins():
+    stopped = group(CallState.STOPPED, Participant("john", LEAVED, joined_at=NOW),
+                    Participant("mary", LEAVED, joined_at=NOW), part("james"))
+    after = lifecycle.join(stopped, "james", "tab", LATER).call
+    assert [(p.user_id, p.joined_at) for p in after.participants] == [
+        ("john", None), ("mary", None), ("james", LATER)]

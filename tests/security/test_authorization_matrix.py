@@ -87,7 +87,7 @@ NOT_FOUND = 404
 ROUTES: list[Route] = [
     # ---- portal pages ----
     *[Route("GET", rule, lambda w, r=rule: r, {ANONYMOUS: (302, 303), OUTSIDER: 200, PARTY: 200, ADMIN: 200})
-      for rule in ("/portal/people", "/portal/rooms", "/portal/spaces")],
+      for rule in ("/portal/people", "/portal/rooms", "/portal/spaces", "/portal/calls")],  # calls: issue 11
     *[Route("GET", rule, lambda w, r=rule: r, {ANONYMOUS: (302, 303), OUTSIDER: (200, 302, 303),
                                                 PARTY: (200, 302, 303), ADMIN: (200, 302, 303)})
       for rule in ("/", "/portal", "/portal/")],
@@ -155,6 +155,8 @@ ROUTES: list[Route] = [
           {ANONYMOUS: 401, OUTSIDER: NOT_FOUND, PARTY: 200, ADMIN: NOT_FOUND},
           body=lambda w, u: {"state": "joined", "clientId": "tab-" + w.room}),
     Route("GET", _rest("/usercalls"), lambda w: _rest("/usercalls"),
+          {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
+    Route("GET", _rest("/history"), lambda w: _rest("/history?limit=5"),  # issue 11: one's own calls only
           {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
     # ---- REST: providers ----
     Route("GET", _rest("/providers"), lambda w: _rest("/providers"),

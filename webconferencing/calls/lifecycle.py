@@ -9,8 +9,9 @@ The rules, as a newcomer asks them:
 * **create**: a call starts ``started`` with every participant invited (ringing); all are told ``call_state:
   started``.
 * **join** (a tab answers): the participant becomes ``joined``; everyone hears ``call_joined`` (not for a second tab
-  of someone already in). A member of the owning space or room who was not invited is added. Anyone else is told the
-  call does not exist. Joining a ``stopped`` call starts it again: the others are invited afresh and rung.
+  of someone already in). Their first join of this run is remembered (``joined_at``, kept after they leave): the
+  call history tells answered calls by it. A member of the owning space or room who was not invited is added.
+  Anyone else is told the call does not exist. Joining a ``stopped`` call starts it again: the others are invited afresh and rung.
   A provider's participant limit counts joined participants.
 * **start**: the same as joining, asked as "start this call"; on a running call it simply joins.
 * **leave** (a tab hangs up) and **expire** (a tab vanished and did not come back within the grace period, or its
@@ -231,10 +232,11 @@ def join(call: Call, user_id: str, client_id: str, now: dt.datetime, *, is_membe
     after = call
     if call.state != CallState.STARTED:  # starting again: everyone else is invited afresh and rung
         after = after.replace(state=CallState.STARTED, participants=tuple(
-            p.replace(state=None, client_id=None, clients=frozenset()) for p in after.participants))
-        part = after.participant(user_id) or part
+            p.replace(state=None, client_id=None, clients=frozenset(), joined_at=None) for p in after.participants))
+        part = after.participant(user_id) or part.replace(joined_at=None)
     after = after.with_participant(part.replace(state=ParticipantState.JOINED, client_id=client_id,
-                                                clients=part.clients | {client_id}))
+                                                clients=part.clients | {client_id},
+                                                joined_at=part.joined_at or now))
     after = after.replace(last_date=now)
     if call.state != CallState.STARTED:
         events.append(_state_event(after, STARTED))

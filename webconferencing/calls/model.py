@@ -16,12 +16,15 @@ from ..info import CallState, OwnerType, ParticipantState
 @dataclass(frozen=True)
 class Participant:
     """A party of a call. ``state`` None means invited (ringing, not answered yet). ``clients`` are the browser
-    tabs the user joined from; ``client_id`` is the one shown in the call (the latest that joined)."""
+    tabs the user joined from; ``client_id`` is the one shown in the call (the latest that joined). ``joined_at``
+    remembers when they first joined this run of the call, after they left too: whether and when a call was answered
+    (its history, issue 11)."""
 
     user_id: str
     state: ParticipantState | None = None
     client_id: str | None = None
     clients: frozenset[str] = frozenset()
+    joined_at: dt.datetime | None = None
 
     @property
     def joined(self) -> bool:

@@ -24,6 +24,7 @@ class StoredParticipant:
     user_id: str
     state: str | None = None
     client_id: str | None = None
+    joined_at: dt.datetime | None = None  # first join of this run of the call (issue 11: answered calls)
 
 
 @dataclass
@@ -48,12 +49,14 @@ class StoredCall:
 _SQL = {
     "select_call": "SELECT id, provider_type, owner_id, owner_type, title, state, created, last_date "
                    "FROM wc_call WHERE id = ?",
-    "select_participants": "SELECT user_id, state, client_id FROM wc_participant WHERE call_id = ? ORDER BY position",
+    "select_participants": "SELECT user_id, state, client_id, joined_at FROM wc_participant "
+                           "WHERE call_id = ? ORDER BY position",
     "insert_call": "INSERT INTO wc_call (id, provider_type, owner_id, owner_type, title, state, created, last_date) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    "insert_participant": "INSERT INTO wc_participant (call_id, user_id, position, state, client_id) "
-                          "VALUES (?, ?, ?, ?, ?)",
-    "set_participant": "UPDATE wc_participant SET state = ?, client_id = ? WHERE call_id = ? AND user_id = ?",
+    "insert_participant": "INSERT INTO wc_participant (call_id, user_id, position, state, client_id, joined_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?)",
+    "set_participant": "UPDATE wc_participant SET state = ?, client_id = ?, joined_at = ? "
+                       "WHERE call_id = ? AND user_id = ?",
     "set_call_state": "UPDATE wc_call SET state = ?, last_date = ? WHERE id = ?",
     "touch_call": "UPDATE wc_call SET last_date = ? WHERE id = ?",
     "insert_client": "INSERT INTO wc_participant_client (call_id, user_id, client_id) VALUES (?, ?, ?) "
@@ -71,6 +74,10 @@ _SQL = {
 }
 _DATE_OUT = CallRecord.created.python_value
 _DATE_IN = CallRecord.created.db_value
+
+
+def _date_or_none(value: dt.datetime | None):
+    return _DATE_IN(value) if value is not None else None
 
 
 class _Statements:
@@ -117,15 +124,16 @@ class CallDAO:
                  CallRecord.select(*_CALL_COLUMNS).where(CallRecord.id.in_(call_ids)).tuples()}
         parts = (ParticipantRecord
                  .select(ParticipantRecord.call, ParticipantRecord.user_id, ParticipantRecord.state,
-                         ParticipantRecord.client_id)
+                         ParticipantRecord.client_id, ParticipantRecord.joined_at)
                  .where(ParticipantRecord.call.in_(list(calls)))
                  .order_by(ParticipantRecord.call, ParticipantRecord.position).tuples())
-        for call_id, user_id, state, client_id in parts:
-            calls[call_id].participants.append(StoredParticipant(user_id, state, client_id))
+        for call_id, user_id, state, client_id, joined_at in parts:
+            calls[call_id].participants.append(StoredParticipant(user_id, state, client_id, joined_at))
         return [calls[cid] for cid in call_ids if cid in calls]
 
     def participants(self, call_id: str) -> list[StoredParticipant]:
-        return [StoredParticipant(*row) for row in _run("select_participants", call_id).fetchall()]
+        return [StoredParticipant(user_id, state, client_id, _DATE_OUT(joined_at) if joined_at else None)
+                for user_id, state, client_id, joined_at in _run("select_participants", call_id).fetchall()]
 
     def create(self, call: StoredCall) -> None:
         """Insert a new call; an existing id is a :class:`CallConflict`. The primary key decides, not an earlier
@@ -137,7 +145,8 @@ class CallDAO:
         except IntegrityError:
             raise CallConflict(f"call '{call.id}' already exists") from None
         for position, part in enumerate(call.participants):
-            _run("insert_participant", call.id, part.user_id, position, part.state, part.client_id)
+            _run("insert_participant", call.id, part.user_id, position, part.state, part.client_id,
+                 _date_or_none(part.joined_at))
 
     def set_state(self, call_id: str, state: str, last_date: dt.datetime) -> None:
         _run("set_call_state", state, _DATE_IN(last_date), call_id)
@@ -154,11 +163,11 @@ class CallDAO:
             _run(statement, call_id)
 
     def add_participant(self, call_id: str, user_id: str, state: str | None = None,
-                        client_id: str | None = None) -> None:
+                        client_id: str | None = None, joined_at: dt.datetime | None = None) -> None:
         position = (ParticipantRecord.select(fn.COALESCE(fn.MAX(ParticipantRecord.position), -1) + 1)
                     .where(ParticipantRecord.call == call_id).scalar())
         ParticipantRecord.insert(call=call_id, user_id=user_id, position=position, state=state,
-                                 client_id=client_id).execute()
+                                 client_id=client_id, joined_at=joined_at).execute()
 
     def remove_participants(self, call_id: str, user_ids: list[str]) -> None:
         if not user_ids:
@@ -168,8 +177,9 @@ class CallDAO:
         ParticipantRecord.delete().where((ParticipantRecord.call == call_id)
                                          & ParticipantRecord.user_id.in_(user_ids)).execute()
 
-    def set_participant(self, call_id: str, user_id: str, state: str | None, client_id: str | None) -> None:
-        _run("set_participant", state, client_id, call_id, user_id)
+    def set_participant(self, call_id: str, user_id: str, state: str | None, client_id: str | None,
+                        joined_at: dt.datetime | None = None) -> None:
+        _run("set_participant", state, client_id, _date_or_none(joined_at), call_id, user_id)
 
     def leave_all(self, call_id: str, state: str) -> None:
         """Every joined participant leaves (the call stopped): no client stays attached."""

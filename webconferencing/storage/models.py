@@ -48,6 +48,7 @@ class ParticipantRecord(BaseModel):
     position = IntegerField()
     state = CharField(max_length=16, null=True)  # null: invited
     client_id = CharField(max_length=255, null=True)  # the client that joined last
+    joined_at = DateTimeField(null=True)  # first join of this run of the call (issue 11, schema migration 6)
 
     class Meta:
         table_name = "wc_participant"

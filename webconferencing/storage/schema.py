@@ -17,6 +17,7 @@ from .locking import hold_until_commit
 from .invites import create_invite_tables
 from .presence import create_presence_tables
 from .space_settings import create_space_settings_tables
+from .history import create_history_tables
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,15 @@ def _create_sessions(db: Database) -> None:
     db.create_tables([models.SessionRecord], safe=True)
 
 
+def _create_call_history(db: Database) -> None:
+    # issue 11: who joined a call, and when (answered calls); then the history itself. A database made at version 1
+    # by this code already has the column (V1_MODELS is the current model), an older one gets it here.
+    if "joined_at" not in {column.name for column in db.get_columns("wc_participant")}:
+        db.execute_sql("ALTER TABLE wc_participant ADD COLUMN joined_at "
+                       + db.get_context_options()["field_types"]["DATETIME"])
+    create_history_tables(db)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "calls, participants, clients, group-call index, provider settings, directory", _create_v1_tables),
     Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
@@ -55,6 +65,8 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "process leases and the clients each process holds", create_presence_tables),
     Migration(5, "call invitations, invited identities, guests; per-space video-conference settings and links",
               _create_invites_and_space_settings),
+    Migration(6, "call history and when each user last saw it; when each participant first joined a call",
+              _create_call_history),
 ]
 
 

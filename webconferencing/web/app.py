@@ -18,7 +18,7 @@ from webconferencing.identity import IdentityDirectory
 from webconferencing.service import WebConferencingService
 from webconferencing.storage import Database
 
-from . import auth, call_pages, headers, invite_rest, operations, pages, rest, ws
+from . import auth, call_pages, headers, history_pages, invite_rest, operations, pages, rest, ws
 from .auth import csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
@@ -87,6 +87,8 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     operations.install(app, container, ctx)  # /metrics, /health/*, request ids, trusted proxies
     headers.install(app)  # CSP, frame and sniffing headers on every response
     for blueprint in (auth.bp, rest.bp, ws.bp, pages.bp, invite_rest.bp, call_pages.bp):  # the last two: issue 12
+        app.register_blueprint(blueprint)
+    for blueprint in history_pages.BLUEPRINTS:  # issue 11: call history, Calls page, missed-calls badge
         app.register_blueprint(blueprint)
     pages.install(app, [extension.path for extension in getattr(container, "extensions", ())])
     for provider in service.get_providers():  # connectors' own pages (CallProvider.get_blueprint)

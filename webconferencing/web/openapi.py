@@ -249,6 +249,9 @@ def document() -> dict:
     from .openapi_invites import INVITE_SCHEMAS, invite_paths  # issue 12 (imports this module's helpers)
 
     paths.update(invite_paths())
+    from .openapi_history import HISTORY_SCHEMAS, history_paths  # issue 11
+
+    paths.update(history_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "eXo Web Conferencing REST API", "version": "1.0.0",
@@ -258,7 +261,7 @@ def document() -> dict:
         "security": [{"session": []}, {"bearer": []}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **INVITE_SCHEMAS},
+            "schemas": {**SCHEMAS, **INVITE_SCHEMAS, **HISTORY_SCHEMAS},
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "exo_webconf_session"},
                 "bearer": {"type": "http", "scheme": "bearer"},
