@@ -66,7 +66,9 @@ def guest_in_call(webrtc_server, media_browser):
         manager.locator(f"{SPACE_BUTTON} .webrtc-call-button").click()
         manager.wait_for_function("id => !!webConferencing.findProvider('webrtc').getCall(id)", arg=CALL)
         manager.evaluate("id => webConferencing.whenConnected().then(() => webConferencing.getCall(id))", CALL)
-        invites.goto(f"/portal/call/{CALL}")
+        call_page = manager.locator(".space-call-page a")  # shown once the space's call exists
+        expect(call_page).to_be_visible(timeout=10000)
+        invites.goto(call_page.get_attribute("href"))  # another tab: leaving this page would end the call
         expect(invites.locator("#call-invites")).to_have_attribute("data-invitation-id", re.compile(".+"),
                                                                    timeout=10000)
         everyone = invites.locator(".invite-everyone-box")

@@ -2,6 +2,7 @@
 providers and external links (for space-settings.js), and whether the viewer may change them (the panel)."""
 from __future__ import annotations
 
+from webconferencing.errors import CallNotFound
 from webconferencing.info import SpaceInfo, UserInfo
 
 from .context import web_context
@@ -12,7 +13,13 @@ def space_settings_view(user: UserInfo, space: SpaceInfo) -> dict | None:
     if not space.is_member(user.id) and not user.is_admin:
         return None
     service = web_context().service
+    try:
+        has_call = space.is_member(user.id) and service.get_call(space.call_id) is not None
+    except CallNotFound:
+        has_call = False
     return {
+        "callId": space.call_id,
+        "hasCall": has_call,  # the call page (invite link) is worth a link once the space's call exists
         "spaceId": space.id,
         "videoConferenceEnabled": service.is_video_conference_enabled(space.id, user.id),
         "providers": [p.to_json() for p in service.get_active_providers_for_space(space.id, user.id)],

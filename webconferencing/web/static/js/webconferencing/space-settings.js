@@ -150,6 +150,10 @@
     webConferencing.onUserUpdate(me.id, function(update) {
       if (update && update.eventType === "space_settings" && update.spaceId === spaceId) {
         apply(update);
+      } else if (update && update.eventType === "call_state" && update.callId === settings.callId) {
+        document.querySelectorAll(".space-call-page").forEach(function(link) {
+          link.hidden = false; // the space's call exists now: its page has the invite link
+        });
       }
     }, function(err) {
       webConferencing.getLog("webconferencing").warn("Space settings will not update live", err);

@@ -138,6 +138,13 @@
           state.socket = null;
           stopPing();
           failInFlight();
+          var context = parts.session.context();
+          if (context && context.isGuest) {
+            // issue 12: a guest has no account to sign in with; their page (guest-call.js) says why they are out
+            log.info("Guest session ended: the invite link was revoked or the call ended");
+            setPhase(PHASES.STOPPED);
+            return;
+          }
           log.info("Session ended: back to the sign-in page");
           window.location.assign("/portal/login?next=" +
             encodeURIComponent(window.location.pathname + window.location.search));
