@@ -3,7 +3,6 @@ of the same process keep getting their events, a reconnect handshake works, the 
 processes catch up from the user streams when Redis comes back."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
