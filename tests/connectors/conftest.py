@@ -44,3 +44,10 @@ def boot_product(tmp_path) -> Iterable[Booter]:
     for container in reversed(booted):
         container.stop()
         container.dispose()
+
+
+@pytest.fixture(scope="session")
+def exo_browser(browser):
+    """webconferencing.testing's pages in the suite's one Chromium (tests/conftest.py): Playwright's sync API runs
+    one instance per process."""
+    return browser

@@ -71,7 +71,8 @@
 
   /**
    * Who can take a call of `imType` on this target, as the template's `ims`: the current user first, then the other
-   * party (1:1) or the space/room members with an IM account of that type. Fewer than two: no call button.
+   * party (1:1) or the space/room members with an IM account of that type. Fewer than two: no call button. A
+   * connector whose calls need no account passes no `imType` (null): then every member is a participant.
    */
   function callParticipants(theContext, target, imType) {
     var me = session.user().id;
@@ -79,11 +80,11 @@
     if (theContext.isGroup) {
       var members = target.members || {};
       Object.keys(members).forEach(function(id) {
-        if (id !== me && imAccount(members[id], imType)) {
+        if (id !== me && (!imType || imAccount(members[id], imType))) {
           ids.push(id);
         }
       });
-    } else if (target.id !== me && imAccount(target, imType)) {
+    } else if (target.id !== me && (!imType || imAccount(target, imType))) {
       ids.push(target.id);
     }
     return ids;
