@@ -70,6 +70,7 @@ class ClassNotFound(LookupError):
     """A ``type`` (or key) names no importable class; the message says why."""
 
 
+_WHITESPACE = re.compile(r"\s")
 _LOADED: dict[str, type] = {}  # dotted path -> class; only successes (sys.path may grow later)
 
 
@@ -79,7 +80,7 @@ def load_class(name: str) -> type:
     cached = _LOADED.get(path)
     if cached is not None:
         return cached
-    if not path or any(c.isspace() for c in path):
+    if not path or _WHITESPACE.search(path):
         raise ClassNotFound(f"'{name}' is not a class name")
     parts = path.split(".")
     error: Exception | None = None

@@ -46,6 +46,19 @@ def _is_kernel(element: etree._Element, honour_without_namespace: bool) -> bool:
     return ns in KERNEL_NAMESPACES or (honour_without_namespace and ns is None)
 
 
+def keep_element(element: etree._Element, active: set[str], *, honour_without_namespace: bool = False) -> bool:
+    """Whether ``element`` itself survives the filter (its ``profiles`` attribute is then removed);
+    what :func:`filter_profiles` does to each descendant, for an element read on its own."""
+    if not _is_kernel(element, honour_without_namespace):
+        return True
+    wanted = element_profiles(element)
+    if wanted is not None and not (wanted & active):
+        return False
+    for name in (PROFILES_ATTRIBUTE, *_QUALIFIED):
+        element.attrib.pop(name, None)
+    return True
+
+
 # only the few elements that carry a ``profiles`` attribute (in any namespace) are looked at:
 # walking every element in Python was a third of the time of reading a large file
 _WITH_PROFILES = etree.XPath(f"descendant::*[@*[local-name()='{PROFILES_ATTRIBUTE}']]")

@@ -68,7 +68,7 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
     opening = text.find("${")
     while opening >= 0:
         closing = text.find("}", opening + 2)
-        while closing >= 0 and _escaped(text, closing):
+        while closing >= 0 and text[closing - 1] == "\\" and _escaped(text, closing):
             closing = text.find("}", closing + 1)
         if closing < 0:
             break  # unterminated: the rest stays as written
@@ -85,7 +85,7 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
                 raise EmptyPropertyName(f"{text[opening:closing + 1]} has no property name (the kernel refuses an empty key)")
             value = lookup(key)
             if value is None and default is not None:
-                value = default.replace("\\{", "{").replace("\\}", "}")
+                value = default.replace("\\{", "{").replace("\\}", "}") if "\\" in default else default
             if value is not None:
                 resolved_any = True
                 out.append(value)

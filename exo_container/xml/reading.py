@@ -84,44 +84,51 @@ class ParseContext:
         """Match the children of ``element`` against ``spec``, in order, JiBX style; the
         result maps each name of ``spec`` to its elements (an absent one to ``[]``).
 
-        The hot loop of reading a file (every element passes here once): names come from
-        the tag cache, positions from a per-spec index.
+        The hot loop of reading a file (every element passes here once): positions come
+        from a per-spec table keyed by the tag as lxml gives it.
         """
-        order = _ORDERS.get(spec) if isinstance(spec, tuple) else None
-        if order is None:
-            order = _order(spec)
+        table = _TABLES.get(spec) if isinstance(spec, tuple) else None
+        if table is None:
+            table = _table(spec)
         found: dict[str, list[etree._Element]] = defaultdict(list)
         if not len(element):
-            if spec:
+            if table.required:
                 self._check_required(element, spec, 0, found)
             return found
-        names = _NAMES
+        positions = table.positions
         pos = 0
         for child in element:
             tag = child.tag
             if type(tag) is not str:  # a comment or a processing instruction
                 continue
-            name = names.get(tag) or self.name(child)
-            j = order.get(name, -1)
+            entry = positions.get(tag)
+            if entry is None:
+                entry = positions[tag] = table.position_of(self.name(child))
+            j, name, repeatable = entry
             if j < pos:  # recorded and skipped: the next children may show more problems
-                expected = _expected(spec, pos)
-                parent = self.name(element)
-                if j >= 0:
-                    self.errors.append(self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here"))
-                else:
-                    self.errors.append(self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})"))
+                self._misplaced(element, child, spec, pos, j >= 0)
                 continue
-            for k in range(pos, j):
-                missing, card = spec[k]
-                if card == "1" and missing not in found:
-                    raise self.error(child, f"<{self.name(element)}> needs <{missing}> before <{name}>")
-            if name in found and spec[j][1] != "*":
+            if j > pos and table.required:
+                for k in range(pos, j):
+                    missing, card = spec[k]
+                    if card == "1" and missing not in found:
+                        raise self.error(child, f"<{self.name(element)}> needs <{missing}> before <{name}>")
+            if not repeatable and name in found:
                 self.errors.append(self.error(child, f"<{name}> may appear only once in <{self.name(element)}>"))
                 continue
             found[name].append(child)
             pos = j
-        self._check_required(element, spec, pos, found)
+        if table.required:
+            self._check_required(element, spec, pos, found)
         return found
+
+    def _misplaced(self, element: etree._Element, child: etree._Element, spec: Spec, pos: int, known: bool) -> None:
+        expected = _expected(spec, pos)
+        name, parent = self.name(child), self.name(element)
+        if known:
+            self.errors.append(self.error(child, f"<{name}> is out of order in <{parent}>: expected {expected} here"))
+        else:
+            self.errors.append(self.error(child, f"unknown element <{name}> in <{parent}> (expected {expected})"))
 
     def _check_required(self, element: etree._Element, spec: Spec, pos: int,
                         found: dict[str, list[etree._Element]]) -> None:
@@ -214,16 +221,31 @@ def _where(element_name: str, attribute: str | None) -> str:
     return f"<{element_name} {attribute}=...>" if attribute else f"<{element_name}>"
 
 
-_ORDERS: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}
+@dataclass
+class _SpecTable:
+    """A spec's lookup table: tag -> (index, name, repeatable), filled as tags are met."""
+
+    spec: Spec
+    order: dict[str, int]
+    required: frozenset[int]  # indices of the "1" elements
+    positions: dict[str, tuple[int, str, bool]] = field(default_factory=dict)
+
+    def position_of(self, name: str) -> tuple[int, str, bool]:
+        index = self.order.get(name, -1)
+        return index, name, index >= 0 and self.spec[index][1] == "*"
 
 
-def _order(spec: Spec) -> dict[str, int]:
-    """Element name -> its index in ``spec`` (names are unique in a binding's spec)."""
+_TABLES: dict[tuple[tuple[str, str], ...], _SpecTable] = {}
+
+
+def _table(spec: Spec) -> _SpecTable:
     key = tuple(spec)
-    order = _ORDERS.get(key)
-    if order is None:
-        order = _ORDERS[key] = {name: index for index, (name, _) in enumerate(key)}
-    return order
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = _SpecTable(
+            key, {name: index for index, (name, _) in enumerate(key)},
+            frozenset(index for index, (_, card) in enumerate(key) if card == "1"))
+    return table
 
 
 def _expected(spec: Spec, pos: int) -> str:

@@ -9,7 +9,9 @@ shape of every billion-laughs and XXE payload, and no kernel file needs one.
 """
 from __future__ import annotations
 
+import io
 import re
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -45,15 +47,73 @@ def _refuse_entities(names: list[str], data: bytes, url: str) -> None:
     )
 
 
-def safe_parse(data: bytes, url: str) -> etree._ElementTree:
-    """Parse ``data``; malformed XML and entity declarations raise ConfigurationError(url, line)."""
-    # checked before parsing too: libxml2 would otherwise report a billion-laughs
+def _refuse_declared_entities(data: bytes, url: str) -> None:
+    # checked before parsing: libxml2 would otherwise report a billion-laughs
     # payload as an obscure "amplification factor" syntax error
     subset = _INTERNAL_SUBSET.search(data)
     if subset:
         names = [m.decode("utf-8", "replace") for m in _ENTITY.findall(subset.group(1))]
         if names:
             _refuse_entities(names, data, url)
+
+
+def _check_dtd(tree: etree._ElementTree, data: bytes, url: str) -> None:
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None:
+        names = [e.name for e in dtd.iterentities()]
+        if names:
+            _refuse_entities(names, data, url)
+
+
+def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etree._Element]:
+    """The root element, then each child element of the root, complete, in document order.
+
+    Why not one tree: lxml keeps about ten times a file's size in memory, so a large file is
+    read one top-level element at a time, each freed once the caller has taken it. Why only
+    ``names`` are reported by the parser: every event costs a trip through Python, so only
+    the ends of elements with those local names (any namespace) come back; a top-level
+    element of another name is found as the sibling before a reported one (or after the
+    last) and yielded too, so that the caller can refuse it. Same hardening and errors as
+    :func:`safe_parse`.
+    """
+    _refuse_declared_entities(data, url)
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=[f"{{*}}{name}" for name in names],
+                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             dtd_validation=False, remove_blank_text=False)
+    root: etree._Element | None = None
+    try:
+        for _, element in events:
+            if root is None:
+                root = element.getroottree().getroot()
+                _check_dtd(root.getroottree(), data, url)
+                yield root
+            if element.getparent() is not root:
+                continue  # nested in a top-level element: read with it
+            while len(root):
+                first = root[0]
+                if first is element:
+                    break
+                if type(first.tag) is str:
+                    yield first  # a top-level element the parser did not report: an unknown name
+                del root[0]
+            yield element
+            del root[0]
+        if root is None:
+            root = events.root
+            _check_dtd(root.getroottree(), data, url)
+            yield root
+    except etree.XMLSyntaxError as e:
+        line = e.lineno if getattr(e, "lineno", None) else None
+        msg = e.msg if getattr(e, "msg", None) else str(e)
+        raise ConfigurationError(f"malformed XML: {msg}", url, line) from None
+    for leftover in list(root):
+        if type(leftover.tag) is str:
+            yield leftover
+
+
+def safe_parse(data: bytes, url: str) -> etree._ElementTree:
+    """Parse ``data``; malformed XML and entity declarations raise ConfigurationError(url, line)."""
+    _refuse_declared_entities(data, url)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as e:
@@ -61,9 +121,5 @@ def safe_parse(data: bytes, url: str) -> etree._ElementTree:
         msg = e.msg if getattr(e, "msg", None) else str(e)
         raise ConfigurationError(f"malformed XML: {msg}", url, line) from None
     tree = root.getroottree()
-    dtd = tree.docinfo.internalDTD
-    if dtd is not None:
-        names = [e.name for e in dtd.iterentities()]
-        if names:
-            _refuse_entities(names, data, url)
+    _check_dtd(tree, data, url)
     return tree
