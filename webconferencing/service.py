@@ -125,6 +125,8 @@ class WebConferencingService(Startable):
     def _restore_provider(self, provider: CallProvider) -> None:
         saved = self.load_provider_settings(provider.get_type())
         if saved:
+            log.info("Call provider %s: settings saved by an administrator override its configuration "
+                     "(exo.properties, XML): %s", provider.get_type(), ", ".join(sorted(saved)))
             provider.restore_configuration(saved)
 
     def get_provider(self, provider_type: str) -> CallProvider:
