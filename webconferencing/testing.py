@@ -137,10 +137,11 @@ def link_connectors(folder: Path, connectors: Iterable[Path]) -> Path:
 
 @contextmanager
 def running_server(data_dir: Path, connectors: Iterable[Path], properties: dict[str, str] | None = None,
-                   *, timeout: float = 60.0) -> Iterator[ExoServer]:
+                   *, args: Iterable[str] = (), timeout: float = 60.0) -> Iterator[ExoServer]:
     """``exo-server`` on a free loopback port with the product's configuration, a fresh SQLite file in ``data_dir``,
     no ``exo.properties`` of yours (an empty one: the test says what it sets) and, as its only extensions,
-    ``connectors``."""
+    ``connectors``; ``args`` are more options (``--lenient``). A server that does not start is an ExoServerError
+    holding its last output lines (a misconfigured provider's names its property)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     extensions = link_connectors(data_dir / "extensions", connectors)
     empty_properties = data_dir / "exo.properties"
@@ -157,6 +158,7 @@ def running_server(data_dir: Path, connectors: Iterable[Path], properties: dict[
                "--host", "127.0.0.1", "--port", str(free_port())]
     for name, value in defines.items():
         command += ["-D", f"{name}={value}"]
+    command += list(args)
     process = subprocess.Popen(command, cwd=data_dir, env={**os.environ, "PYTHONUNBUFFERED": "1"},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
                                start_new_session=True)

@@ -1,7 +1,10 @@
 """Real containers booted from the product's configuration.xml with chosen extension folders and properties."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterable
 
 import pytest
@@ -10,6 +13,18 @@ from exo_container import ExoContainer, boot
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = ROOT / "extensions"
+
+
+def _load_script(name: str) -> ModuleType:
+    """A script of scripts/ as a module (scripts/ is not a package: the scripts run from a checkout)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module
+
+
+new_connector = _load_script("new_connector")
 
 
 def extensions_with(tmp_path: Path, *names: str) -> Path:

@@ -2,7 +2,6 @@
 says nothing false; its settings, description and exo.properties lines are the author's; its starter test passes."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import re
@@ -16,12 +15,7 @@ from webconferencing.errors import InvalidCallArgument
 from webconferencing.identity import IdentityDirectory
 from webconferencing.service import WebConferencingService
 
-from .conftest import EXTENSIONS, ROOT
-
-spec = importlib.util.spec_from_file_location("new_connector", ROOT / "scripts" / "new_connector.py")
-new_connector = importlib.util.module_from_spec(spec)
-sys.modules["new_connector"] = new_connector
-spec.loader.exec_module(new_connector)
+from .conftest import EXTENSIONS, ROOT, new_connector
 
 TEMPLATE_SPELLINGS = re.compile(r"myconnector|my connector|MyConnector|myConnector|MyProvider", re.IGNORECASE)
 DESCRIPTION = "Video calls in Acme Call rooms."

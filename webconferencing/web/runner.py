@@ -101,15 +101,15 @@ class ExoServerApplication(BaseApplication):
     def load(self):
         self.container = boot(self.options.configuration, **self.options.boot_arguments())
         misconfigured = provider_configuration_errors(self.container.problems)
-        if misconfigured:
+        if misconfigured and not self.options.lenient:  # --lenient skips it, as it skips any broken plugin
             # The kernel, like eXo, only skips a plugin that fails to build; but a connector whose configuration is
             # wrong (a missing client id) must not leave a server running without it, silently missing its buttons.
             self.container.stop()
             self.container.dispose()
             for problem in misconfigured:
                 print(f"error: {problem}", file=sys.stderr, flush=True)
-            print(f"exo-server: {len(misconfigured)} call provider(s) misconfigured, not starting", file=sys.stderr,
-                  flush=True)
+            print(f"exo-server: {len(misconfigured)} call provider(s) misconfigured, not starting (--lenient starts "
+                  "without them)", file=sys.stderr, flush=True)
             raise SystemExit(Arbiter.WORKER_BOOT_ERROR)  # the master halts instead of respawning the worker
         try:
             self.flask_app = create_app(self.container, self.settings)
