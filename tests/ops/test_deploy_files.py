@@ -23,25 +23,39 @@ def conf_values(path: Path, name: str) -> list[str]:
     return re.findall(rf"^{re.escape(name)}=(.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
 
 
+UNITS = {"exo-server.service": "exo-server.service", "exo-server@.service": "exo-server@8080.service"}
+
+
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
-def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
-    unit = (DEPLOY / "systemd" / "exo-server.service").read_text(encoding="utf-8")
+@pytest.mark.parametrize("unit_file", sorted(UNITS))
+def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path, unit_file):
+    unit = (DEPLOY / "systemd" / unit_file).read_text(encoding="utf-8")
     # this machine's exo-server and user in place of the installed ones: verify checks that they exist
     unit = unit.replace("/opt/exo-webconf/venv/bin/exo-server", str(Path(sys.executable).with_name("exo-server")))
     unit = re.sub(r"^(User|Group)=exo$", r"\1=root", unit, flags=re.MULTILINE)
-    (tmp_path / "exo-server.service").write_text(unit, encoding="utf-8")
+    installed = tmp_path / unit_file
+    installed.write_text(unit, encoding="utf-8")
+    if UNITS[unit_file] != unit_file:  # a template is verified as one of its instances
+        (tmp_path / UNITS[unit_file]).symlink_to(installed)
 
-    result = subprocess.run([SYSTEMD_ANALYZE, "verify", str(tmp_path / "exo-server.service")],
+    result = subprocess.run([SYSTEMD_ANALYZE, "verify", str(tmp_path / UNITS[unit_file])],
                             capture_output=True, text=True, timeout=60)
 
     assert result.returncode == 0, result.stderr
 
 
-def test_the_systemd_unit_keeps_the_metrics_directory_in_its_runtime_directory():
-    unit = (DEPLOY / "systemd" / "exo-server.service").read_text(encoding="utf-8")
+@pytest.mark.parametrize("unit_file", sorted(UNITS))
+def test_the_systemd_unit_keeps_the_metrics_directory_in_its_runtime_directory(unit_file):
+    unit = (DEPLOY / "systemd" / unit_file).read_text(encoding="utf-8")
 
     runtime = re.search(r"^RuntimeDirectory=(\S+)$", unit, re.MULTILINE).group(1)
     assert f"Environment=PROMETHEUS_MULTIPROC_DIR=/run/{runtime}/" in unit
+
+
+def test_each_instance_of_the_template_serves_the_port_it_is_named_after():
+    unit = (DEPLOY / "systemd" / "exo-server@.service").read_text(encoding="utf-8")
+
+    assert "--port %i" in unit and "RuntimeDirectory=exo-webconf-%i" in unit
 
 
 def test_coturn_and_the_server_share_the_turn_secret():
