@@ -61,6 +61,11 @@ class Server:
             "exo.data.dir": str(self.data_dir),
             "webconferencing.ws.grace.seconds": "1",
             "webconferencing.calllog.flush.interval": "0.2",
+            # tests create calls, rooms and tabs far faster than a person: the per-user quotas have their own tests
+            # (tests/security/test_quotas.py, which set theirs), the others must not trip them
+            "webconferencing.quota.calls": "100000/minute",
+            "webconferencing.quota.rooms": "100000/hour",
+            "webconferencing.quota.websockets": "100000",
             # every seeded user gets a hash of their own: a cheap method keeps a server start fast (tests/core too)
             "webconferencing.identity.password.hash": "pbkdf2:sha256:1000",
             **self.properties,
