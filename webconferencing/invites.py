@@ -36,6 +36,8 @@ INVITE_TYPES = (USER, GROUP)
 INVITATION_BYTES = 16
 MAX_INVITATION_ID_LENGTH = 64
 MAX_GUEST_NAME_LENGTH = 100
+#: guests one call admits, at most: the link is public to whoever has it, and each guest is a row and a session
+MAX_GUESTS_PER_CALL = 50
 GUEST_TYPE = "guest"
 
 

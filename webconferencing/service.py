@@ -19,14 +19,14 @@ from .calls import history as call_history, lifecycle
 from .calls.events import (EVENT_CALL_JOINED, EVENT_CALL_LEAVED, EVENT_CALL_STATE,  # noqa: F401 (hub imports)
                            CallMissed, CallStateChanged, EndReason, Event, ParticipantJoined, ParticipantLeft)
 from .calls.model import Call, Participant
-from .errors import (AccessDenied, CallConflict, CallNotFound, CallStateError, IdentityNotFound,
+from .errors import (AccessDenied, CallConflict, CallFull, CallNotFound, CallStateError, IdentityNotFound,
                      InvalidCallArgument, ProviderConfigurationError, ProviderNotFound)
 from .calls.guests import is_guest, new_guest_id
 from .identity import IdentityDirectory
 from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInfo, CallState, ContextInfo,
                    OwnerInfo, OwnerType, ParticipantInfo, ParticipantState, RoomInfo, SpaceInfo, UserInfo,
                    group_call_id, peer_call_id)
-from .invites import CallInvites, GuestInfo, Invitation
+from .invites import MAX_GUESTS_PER_CALL, CallInvites, GuestInfo, Invitation
 from .metering import metered
 from .provider import CallProvider
 from .storage import Database, utcnow
@@ -695,6 +695,9 @@ class WebConferencingService(Startable):
             if call.state != CallState.STARTED:
                 raise CallStateError(f"call '{call_id}' is {call.state}: guests join running calls only",
                                      state=str(call.state), action=str(lifecycle.Action.ADD_GUEST))
+            if len(self.invites.dao.guests(call.id)) >= MAX_GUESTS_PER_CALL:
+                raise CallFull(f"call '{call_id}' already admitted {MAX_GUESTS_PER_CALL} guests, the most one call "
+                               f"takes")
             guest = GuestInfo(new_guest_id(), call.id, display_name)
             outcome = lifecycle.add_guest(call, guest.id, utcnow())
             self.invites.dao.add_guest(StoredGuest(guest.id, call.id, guest.display_name, invite_id), utcnow())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from webconferencing.calls.guests import is_guest
-from webconferencing.errors import AccessDenied, CallNotFound, CallStateError, InvalidCallArgument
+from webconferencing.errors import AccessDenied, CallFull, CallNotFound, CallStateError, InvalidCallArgument
 from webconferencing.info import group_call_id
+from webconferencing.invites import MAX_GUESTS_PER_CALL
 from webconferencing.provider import CallProvider
 
 SPACE = "product_team"  # members: john, mary, james, jack, peter, alice; not: paul, bob, carol, dave, root
@@ -355,3 +356,12 @@ def test_org_identities_match_users_and_the_askers_spaces(guests):
     assert {"id": "mary", "type": "user", "title": found[0]["title"]} in found
     assert {"id": "marketing", "type": "group", "title": "Marketing"} in found
     assert not [f for f in guests.find_org_identities("paul", "product") if f["type"] == "group"]
+
+
+def test_a_call_admits_a_bounded_number_of_guests(guests):
+    guest_call(guests)
+    invite_id = link(guests)
+    for number in range(MAX_GUESTS_PER_CALL):
+        guests.add_guest(CALL, invite_id, f"Guest {number}")
+    with pytest.raises(CallFull, match=f"{MAX_GUESTS_PER_CALL} guests"):
+        guests.add_guest(CALL, invite_id, "One too many")

@@ -299,3 +299,13 @@ def test_a_call_left_to_its_guest_ends_after_the_grace_period(server, openapi, l
     tab.message(user_channel(guest.id), is_event("call_state", call_id, callState="stopped"), timeout=10)
     assert bob.get(f"/call/{call_id}").json()["state"] == "stopped"
     assert close_code(tab) == 1008
+
+
+def test_a_guest_gets_the_webrtc_ice_servers_of_their_call(server, openapi, login):
+    bob = login("bob")
+    call_id = room_call(bob, "bob,carol")
+    guest = Guest(server, openapi)
+    guest.join(call_id, invite_everyone(bob, call_id))
+    answer = guest.http.get(f"{server.base}{REST}/webrtc/iceservers", timeout=5)
+    assert answer.status_code == 200 and "iceServers" in answer.json()
+    assert requests.get(f"{server.base}{REST}/webrtc/iceservers", timeout=5).status_code == 401

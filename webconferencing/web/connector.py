@@ -15,18 +15,26 @@ from webconferencing.service import WebConferencingService
 
 from .auth import require_admin
 from .context import web_context
+from .guest_sessions import current_guest
 from .pages import render_call_page
 from .resources import URL_PREFIX
 
 __all__ = [
-    "current_user_id", "extension_static_url", "party_call", "render_call_page", "require_admin", "service",
-    "sign_in_redirect",
+    "current_guest_id", "current_user_id", "extension_static_url", "party_call", "render_call_page", "require_admin",
+    "service", "sign_in_redirect",
 ]
 
 
 def current_user_id() -> str | None:
     """The signed-in user of this request (session cookie or bearer token), or None."""
     return g.get("user_id")
+
+
+def current_guest_id() -> str | None:
+    """The guest of this request while still admitted to their call (issue 12: a connector that supports guests
+    serves them what its calls need, e.g. WebRTC's ICE servers), or None. Never a signed-in user."""
+    guest = current_guest()
+    return guest.id if guest is not None else None
 
 
 def service() -> WebConferencingService:

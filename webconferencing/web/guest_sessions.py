@@ -10,17 +10,15 @@ ended too.
 """
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Callable
 
-from flask import g, request, session
+from flask import g, session
 
 from webconferencing.invites import GuestInfo
 
-from .auth import CSRF_FORM_FIELD, CSRF_HEADER, SAFE_METHODS
 from .context import web_context
-from .errors import CsrfRejected, NotAuthenticated
+from .errors import NotAuthenticated
 from .sessions import ServerSession
 
 
@@ -53,15 +51,6 @@ def require_guest(call_id: str | None = None) -> GuestInfo:
         raise NotAuthenticated("A guest session for this call is required (the invite link may have been revoked, "
                                "or the call ended)")
     return guest
-
-
-def check_guest_csrf() -> None:
-    if request.method in SAFE_METHODS:
-        return
-    expected = session.get("csrf")
-    given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FORM_FIELD) or ""
-    if not expected or not hmac.compare_digest(str(expected), given):
-        raise CsrfRejected(f"Missing or wrong {CSRF_HEADER} header")
 
 
 def still_admitted(guest: GuestInfo, signed_in: Callable[[], bool]) -> Callable[[], bool]:
