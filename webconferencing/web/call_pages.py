@@ -12,7 +12,7 @@ Who sees what at that address:
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from webconferencing.errors import AccessDenied, CallNotFound, CallStateError, WebConferencingError
 from webconferencing.invites import GuestInfo, check_display_name, check_invitation_id
