@@ -78,6 +78,8 @@ def test_nginx_upgrades_the_websocket_and_reads_longer_than_the_ping_interval():
     ws = re.search(r"location = /webconferencing/ws \{(.*?)\}", site, re.DOTALL).group(1)
 
     assert "proxy_set_header Upgrade $http_upgrade;" in ws
+    # a location setting headers inherits none of the server's: the forwarded ones are repeated there
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in ws and "proxy_set_header Host $http_host;" in ws
     assert "proxy_set_header Connection $connection_upgrade;" in ws
     assert int(re.search(r"proxy_read_timeout (\d+)s;", ws).group(1)) > 25 * 3  # three pings of silence
 

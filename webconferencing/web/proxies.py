@@ -2,9 +2,9 @@
 
 Behind nginx every request comes from nginx's address: the login throttle (per address) and any per-address quota
 would count all users as one. ``exo.server.trusted.proxies`` says how many proxies stand in front of the server
-(normally 1, the nginx of ``deploy/``); werkzeug's ProxyFix then takes the client address, scheme and host from
-that many hops of ``X-Forwarded-For``/``-Proto``/``-Host``, counted from the right, where the trusted proxies wrote
-them. 0 (the default) trusts none: a client talking to the server directly could otherwise claim any address and
+(normally 1, the nginx of ``deploy/``); werkzeug's ProxyFix then takes the client address, scheme and host (with
+its port, as the browser sent it) from that many hops of ``X-Forwarded-For``/``-Proto``/``-Host``, counted from the
+right, where the trusted proxies wrote them. 0 (the default) trusts none: a client talking to the server directly could otherwise claim any address and
 escape the throttle.
 """
 from __future__ import annotations
@@ -34,4 +34,6 @@ def trusted_proxies(props: Mapping[str, str]) -> int:
 
 def install(app: Flask, count: int) -> None:
     if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+        # no x_port: X-Forwarded-Host already carries the port the browser used (or none for 443), so the host
+        # matches the browser's Origin (the websocket's same-origin check); a separate port would append ":443"
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
