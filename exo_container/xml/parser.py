@@ -226,25 +226,26 @@ class _Reader:
         )
 
     def component(self, element: etree._Element) -> ComponentConfig:
-        f = self.ctx.children(element, COMPONENT)
-        show = self.ctx.one(f, "show-deploy-info")
-        multi = self.ctx.one(f, "multi-instance")
-        plugins_element = self.ctx.one(f, "component-plugins")
+        ctx = self.ctx
+        f = ctx.children(element, COMPONENT)
+        present = f.get  # name -> [element] for the children that are there
+        show, multi, plugins_element = present("show-deploy-info"), present("multi-instance"), present("component-plugins")
         plugins = []
-        if plugins_element is not None:
-            listed = self.ctx.children(plugins_element, COMPONENT_PLUGINS)["component-plugin"]
+        if plugins_element:
+            listed = ctx.children(plugins_element[0], COMPONENT_PLUGINS)["component-plugin"]
             plugins = self.each(self.plugin, listed)
-        key = self.ctx.optional_string(self.ctx.one(f, "key"))
+        key, description, jmx = present("key"), present("description"), present("jmx-name")
+        init_params = present("init-params")
         return ComponentConfig(
-            type=self.ctx.string(f["type"][0]),
-            key=key or None,
-            description=self.ctx.optional_string(self.ctx.one(f, "description")),
-            jmx_name=self.ctx.optional_string(self.ctx.one(f, "jmx-name")),
-            show_deploy_info=self.ctx.jibx_boolean(show) if show is not None else False,
-            multi_instance=self.ctx.jibx_boolean(multi) if multi is not None else False,
+            type=ctx.string(f["type"][0]),
+            key=(ctx.string(key[0]) or None) if key else None,
+            description=ctx.string(description[0]) if description else None,
+            jmx_name=ctx.string(jmx[0]) if jmx else None,
+            show_deploy_info=ctx.jibx_boolean(show[0]) if show else False,
+            multi_instance=ctx.jibx_boolean(multi[0]) if multi else False,
             plugins=plugins,
-            init_params=self.init_params(self.ctx.one(f, "init-params")),
-            source=self.source(element),
+            init_params=self.init_params(init_params[0]) if init_params else None,
+            source=Source(ctx.url, element.sourceline),
         )
 
     def external_plugins(self, element: etree._Element) -> ExternalPluginsConfig:

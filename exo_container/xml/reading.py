@@ -48,6 +48,9 @@ class ParseContext:
     run_code: bool = True  # False: object-params of non-kernel classes stay UnbuiltObject (codepolicy)
     errors: list[ConfigurationError] = field(default_factory=list)
     warnings: list[ConfigurationWarning] = field(default_factory=list)
+    # text -> (value, keys nobody answered): the properties do not change while a file is read,
+    # and large files repeat the same ${} many times
+    _resolved: dict[str, tuple[str, list[str]]] = field(default_factory=dict, repr=False)
 
     def collect(self, read: Callable[..., T], *args: object) -> T | None:
         """``read(*args)``, or None after recording its ConfigurationError."""
@@ -160,11 +163,16 @@ class ParseContext:
     def _resolve(self, element: etree._Element, text: str, attribute: str | None) -> str:
         """``text`` (of ``element``, or of its ``attribute``) substituted and trimmed; a ``${}``
         nobody answered is a warning naming the element (the names are only built then)."""
-        missing: list[str] = []
-        try:
-            value = resolve_string(text, self.lookup, missing)
-        except EmptyPropertyName as e:
-            raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
+        cached = self._resolved.get(text)
+        if cached is None:
+            missing: list[str] = []
+            try:
+                value = resolve_string(text, self.lookup, missing)
+            except EmptyPropertyName as e:
+                raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
+            self._resolved[text] = (value, missing)
+        else:
+            value, missing = cached
         if missing:
             where = _where(self.name(element), attribute)
             # the kernel keeps every reference when none resolved, else drops the unresolved ones
