@@ -111,7 +111,7 @@
         icon.className = "uiIconMyConnector";
         var label = document.createElement("span");
         label.className = "callTitle";
-        label.textContent = self.getTitle();
+        label.textContent = "Call with " + self.getTitle(); // an action, not the product's name (issue 11)
         button.appendChild(icon);
         button.appendChild(label);
         button.addEventListener("click", function(event) {
@@ -208,6 +208,14 @@
         popup.replaceChildren(document.adoptNode(parsed));
         var form = popup.querySelector(".settingsForm");
         var error = popup.querySelector(".myconnector-settings-error");
+        var trap = null;
+        function close() {
+          popup.hidden = true;
+          if (trap) {
+            trap.release();
+            trap = null;
+          }
+        }
         form.addEventListener("submit", function(event) {
           event.preventDefault();
           error.hidden = true;
@@ -219,18 +227,21 @@
             if (settings) {
               settings.clientId = saved.clientId;
             }
-            popup.hidden = true;
+            close();
             webConferencing.noticeInfo(self.getTitle(), "Settings saved");
           }, function(err) {
             error.textContent = webConferencing.errorText(err);
             error.hidden = false;
           });
         });
-        popup.querySelector(".myconnector-settings-cancel").addEventListener("click", function() {
-          popup.hidden = true;
-        });
+        popup.querySelector(".myconnector-settings-cancel").addEventListener("click", close);
         popup.hidden = false;
-        form.elements.clientId.focus();
+        var heading = popup.querySelector("h2");
+        if (heading) {
+          heading.id = "myconnector-settings-title";
+          popup.setAttribute("aria-labelledby", heading.id);
+        }
+        trap = webConferencing.modal(popup, { focus: form.elements.clientId, onEscape: close });
       }).catch(function(err) {
         log.showError("Failed to load settings", err, self.getTitle() + " settings");
       });

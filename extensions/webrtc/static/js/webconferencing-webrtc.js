@@ -271,17 +271,20 @@
               settings.iceServers = saved.iceServers;
               settings.maxParticipants = saved.maxParticipants;
             }
-            popup.remove();
+            close();
             webConferencing.noticeInfo(self.getTitle(), "Settings saved");
           }, function(err) {
             error.textContent = webConferencing.errorText(err);
             error.hidden = false;
           });
         });
-        form.querySelector(".cancel").addEventListener("click", function() {
-          popup.remove();
-        });
+        form.querySelector(".cancel").addEventListener("click", close);
         document.body.appendChild(popup);
+        var trap = webConferencing.modal(popup, { focus: form.elements.iceServers, onEscape: close });
+        function close() {
+          trap.release();
+          popup.remove();
+        }
       }).catch(function(err) {
         log.showError("Failed to read settings", err, "WebRTC settings");
       });

@@ -186,6 +186,8 @@
     noticeInfo: dialogs.noticeInfo,
     noticeWarn: dialogs.noticeWarn,
     noticeError: dialogs.noticeError,
+    /** Make an element of the page a modal dialog (backdrop, Escape, focus trap); returns {release()}. */
+    modal: dialogs.modal,
     // Connector helpers: the template connector's flow, shared by the connectors that follow it
     ringTone: function(frequency) {
       return helpers.ringTone(frequency, log);

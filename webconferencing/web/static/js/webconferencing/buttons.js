@@ -84,13 +84,35 @@
     return target;
   }
 
+  function setOpen(container, open) {
+    container.classList.toggle("open", open);
+    var toggle = container.querySelector(".dropdown-toggle");
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  }
+
   function closeMenus(except) {
     document.querySelectorAll(".webconferencing-call.open").forEach(function(node) {
       if (node !== except) {
-        node.classList.remove("open");
+        setOpen(node, false);
       }
     });
   }
+
+  // Escape closes an open call-options menu and gives the focus back to its toggle
+  document.addEventListener("keydown", function(event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    document.querySelectorAll(".webconferencing-call.open").forEach(function(node) {
+      setOpen(node, false);
+      var toggle = node.querySelector(".dropdown-toggle");
+      if (toggle && node.contains(document.activeElement)) {
+        toggle.focus();
+      }
+    });
+  });
 
   document.addEventListener("click", function(event) {
     if (!event.target.closest || !event.target.closest(".webconferencing-call .dropdown-toggle")) {
@@ -118,6 +140,7 @@
     var toggle = el("button", "btn dropdown-toggle");
     toggle.type = "button";
     toggle.setAttribute("aria-haspopup", "true");
+    toggle.setAttribute("aria-expanded", "false");
     toggle.setAttribute("aria-label", "More call options");
     toggle.appendChild(el("span", "caret"));
     var menu = el("ul", "dropdown-menu");
@@ -131,10 +154,10 @@
     toggle.addEventListener("click", function(event) {
       event.preventDefault();
       closeMenus(container);
-      container.classList.toggle("open");
+      setOpen(container, !container.classList.contains("open"));
     });
     menu.addEventListener("click", function() {
-      container.classList.remove("open");
+      setOpen(container, false);
     });
     container.appendChild(toggle);
     container.appendChild(menu);

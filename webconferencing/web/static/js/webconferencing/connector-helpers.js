@@ -24,14 +24,54 @@
   }
 
   /**
+   * One AudioContext for every ring tone of the page. Chromium's autoplay policy keeps a context made without a user
+   * gesture suspended, so the first click, tap or key press on the page resumes it (and makes it, if no ring did
+   * yet); until then a ring is silent and `isBlocked()` says so. Listeners hear when audio gets unblocked.
+   */
+  var audio = null;
+  var audioListeners = [];
+
+  function audioContext() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) {
+      audio = new Context();
+      audio.addEventListener("statechange", function() {
+        audioListeners.slice().forEach(function(listener) {
+          listener(audio.state);
+        });
+      });
+    }
+    return audio;
+  }
+
+  function unlockAudio() {
+    try {
+      var context = audioContext();
+      if (context && context.state === "suspended") {
+        context.resume().catch(function() {});
+      }
+    } catch (e) {
+      // no audio on this page: the incoming-call indicator and tab title still tell
+    }
+  }
+
+  ["pointerdown", "keydown", "touchstart"].forEach(function(type) {
+    document.addEventListener(type, unlockAudio, true);
+  });
+
+  /**
    * A ring tone made by the browser, so a connector ships no media file: a short beep a second until stop(). The
-   * pitch (Hz, 440 by default) tells connectors apart when two ring at once.
+   * pitch (Hz, 440 by default) tells connectors apart when two ring at once. `isBlocked()`: the browser holds the
+   * sound back until the user interacts with the page; `onUnblocked(fn)` is told once it plays.
    */
   function ringTone(frequency, log) {
-    var audio = null;
     var timer = null;
+    var listener = null;
 
     function beep() {
+      if (!audio || audio.state !== "running") {
+        return; // suspended: silent until a gesture resumes it, the next beep then sounds
+      }
       var oscillator = audio.createOscillator();
       var gain = audio.createGain();
       oscillator.frequency.value = frequency || 440;
@@ -42,14 +82,26 @@
       oscillator.stop(audio.currentTime + 0.25);
     }
 
+    function forget() {
+      var index = audioListeners.indexOf(listener);
+      if (index >= 0) {
+        audioListeners.splice(index, 1);
+      }
+      listener = null;
+    }
+
     return {
       start: function() {
-        var Context = window.AudioContext || window.webkitAudioContext;
-        if (!Context || timer) {
+        if (timer) {
           return;
         }
         try {
-          audio = new Context();
+          if (!audioContext()) {
+            return;
+          }
+          if (audio.state === "suspended") {
+            audio.resume().catch(function() {});
+          }
           beep();
           timer = setInterval(beep, 1000);
         } catch (e) {
@@ -61,10 +113,57 @@
           clearInterval(timer);
           timer = null;
         }
-        if (audio) {
-          audio.close().catch(function() {});
-          audio = null;
-        }
+        forget();
+      },
+      isBlocked: function() {
+        return !audio || audio.state !== "running";
+      },
+      onUnblocked: function(fn) {
+        forget();
+        listener = function(state) {
+          if (state === "running") {
+            forget();
+            fn();
+          }
+        };
+        audioListeners.push(listener);
+      }
+    };
+  }
+
+  /**
+   * While a call rings: the tab's title says so (a ring in a background tab, or a silent one, is still seen), and
+   * when the browser blocks the sound the dialog shows a hint until a gesture lets it play. Returns stop().
+   */
+  var titleBefore = null;
+  var attentionCount = 0;
+
+  function ringAttention(dialog, ringtone, before) {
+    if (attentionCount++ === 0) {
+      titleBefore = document.title;
+      document.title = "Incoming call \u00b7 " + titleBefore;
+    }
+    var hint = null;
+    if (ringtone.isBlocked()) {
+      hint = el("div", "webconferencing-ring-blocked",
+        "Incoming call. The browser holds back its ring: click anywhere or press a key to hear it.");
+      hint.setAttribute("role", "status");
+      dialog.insertBefore(hint, before);
+      dialog.classList.add("ring-blocked");
+      ringtone.onUnblocked(function() {
+        hint.remove();
+        dialog.classList.remove("ring-blocked");
+      });
+    }
+    var stopped = false;
+    return function stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      if (--attentionCount === 0 && titleBefore !== null) {
+        document.title = titleBefore;
+        titleBefore = null;
       }
     };
   }
@@ -138,9 +237,11 @@
         if (ring) {
           delete ringing[id];
           ring.ringtone.stop();
+          ring.attention();
           if (ring.notice) {
             ring.notice.remove();
           }
+          ring.modal.release();
           ring.dialog.remove();
         }
       }
@@ -194,10 +295,16 @@
           decline(id);
         });
         document.body.appendChild(dialog);
-        var entry = { dialog: dialog, ringtone: ringTone(options.ringFrequency, providerLog), notice: null };
+        // a modal: backdrop, focus on Accept and kept in the dialog; Escape declines, as the Decline button does
+        var entry = { dialog: dialog, ringtone: ringTone(options.ringFrequency, providerLog), notice: null,
+          attention: function() {},
+          modal: dialogs.modal(dialog, { focus: accept, onEscape: function() {
+            decline(id);
+          } }) };
         ringing[id] = entry;
         if (ring) {
           entry.ringtone.start();
+          entry.attention = ringAttention(dialog, entry.ringtone, actions);
           entry.notice = dialogs.noticeInfo(options.noticeTitle, caller);
         }
       }

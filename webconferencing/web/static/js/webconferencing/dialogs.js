@@ -1,6 +1,6 @@
 /**
  * webConferencing, part 3 of 10: modal dialogs (info, warning, error with its reference, confirm) and the notices
- * in the top right corner. Titles and texts are shown as text; a caller that wants structure passes a DOM node it
+ * in the top right corner; `modal()` gives any dialog a backdrop, Escape and a focus trap (incoming calls, settings). Titles and texts are shown as text; a caller that wants structure passes a DOM node it
  * built (see util.setContent).
  */
 (function(window, document) {
@@ -12,6 +12,92 @@
   var setContent = util.setContent;
 
   var dialogQueue = Promise.resolve();
+
+  var FOCUSABLE = "button:not([disabled]), [href], input:not([disabled]):not([type=hidden]), select:not([disabled]), "
+    + "textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+  var dialogCount = 0;
+  var modals = []; // open modals, the topmost last: only it takes the keyboard
+
+  function focusables(box) {
+    return Array.prototype.filter.call(box.querySelectorAll(FOCUSABLE), function(node) {
+      return !node.hidden && node.getClientRects().length > 0;
+    });
+  }
+
+  document.addEventListener("keydown", function(event) {
+    var top = modals[modals.length - 1];
+    if (!top) {
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      top.escape();
+    } else if (event.key === "Tab") {
+      var items = focusables(top.box);
+      if (items.length === 0) {
+        event.preventDefault();
+        return;
+      }
+      var first = items[0];
+      var last = items[items.length - 1];
+      var inside = top.box.contains(document.activeElement);
+      if (event.shiftKey && (document.activeElement === first || !inside)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  }, true);
+
+  /**
+   * Make `box` (already in the page) a modal dialog: a backdrop behind it (unless `backdrop: false`, for a box that
+   * sits in its own overlay), the dialog role, focus on `focus` (or its first control) and kept inside it by Tab and
+   * Shift+Tab, Escape calls `onEscape`. `release()` undoes it all and gives the focus back to where it was.
+   */
+  function modal(box, options) {
+    options = options || {};
+    var previous = document.activeElement;
+    var backdrop = null;
+    if (options.backdrop !== false) {
+      backdrop = el("div", "webconferencing-backdrop");
+      backdrop.setAttribute("aria-hidden", "true");
+      box.parentNode.insertBefore(backdrop, box);
+    }
+    if (!box.hasAttribute("role")) {
+      box.setAttribute("role", "dialog");
+    }
+    box.setAttribute("aria-modal", "true");
+    var entry = {
+      box: box,
+      escape: function() {
+        if (util.isFunction(options.onEscape)) {
+          options.onEscape();
+        }
+      }
+    };
+    modals.push(entry);
+    var target = options.focus || focusables(box)[0];
+    if (target) {
+      target.focus();
+    }
+    return {
+      release: function() {
+        var index = modals.indexOf(entry);
+        if (index < 0) {
+          return;
+        }
+        modals.splice(index, 1);
+        if (backdrop) {
+          backdrop.remove();
+        }
+        if (box.contains(document.activeElement) && previous && previous.isConnected && previous.focus) {
+          previous.focus();
+        }
+      }
+    };
+  }
 
   /**
    * A modal dialog; one shows at a time, later ones wait. Resolves true on OK, false on Cancel (confirm only).
@@ -28,6 +114,8 @@
           head.appendChild(el("span", "webconferencing-dialog-icon"));
           var titleText = el("span", "title");
           setContent(titleText, title);
+          titleText.id = "webconferencing-dialog-title-" + (++dialogCount);
+          box.setAttribute("aria-labelledby", titleText.id);
           head.appendChild(titleText);
           var body = el("div", "webconferencing-dialog-message");
           setContent(body, text);
@@ -52,18 +140,14 @@
           box.appendChild(actions);
           overlay.appendChild(box);
           document.body.appendChild(overlay);
-          ok.focus();
+          var trap = modal(box, { backdrop: false, focus: ok, onEscape: function() {
+            close(false);
+          } });
           function close(result) {
+            trap.release();
             overlay.remove();
-            document.removeEventListener("keydown", onKey);
             resolve(result);
           }
-          function onKey(event) {
-            if (event.key === "Escape") {
-              close(false);
-            }
-          }
-          document.addEventListener("keydown", onKey);
           ok.addEventListener("click", function() {
             close(true);
           });
@@ -160,6 +244,7 @@
   }
 
   parts.dialogs = {
+    modal: modal,
     showInfo: showInfo,
     showWarn: showWarn,
     showError: showError,
