@@ -70,6 +70,7 @@ class Deployment:
     strict: bool = False
     run_code: bool = True  # False: read without loading project classes (``check``/``dump`` without --deep)
     built: dict = field(default_factory=dict)  # key -> component already built while loading (property configurators)
+    referenced: set[str] = field(default_factory=set)  # every property name the files' ${} asked for
 
     def build_container(self) -> ExoContainer:
         """The container for this deployment (components registered, nothing created yet)."""
@@ -188,7 +189,7 @@ def load(
             del final.components[config_key]  # built above: registered as that instance
             built[key] = instance
     return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict,
-                      run_code, built)
+                      run_code, built, set(loader.referenced))
 
 
 def boot(

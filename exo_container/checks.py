@@ -8,6 +8,8 @@ of a Python path.
 """
 from __future__ import annotations
 
+import difflib
+
 from .aliases import known_aliases
 from .codepolicy import python_path
 from .container import ExoContainer, unknown_target_warning
@@ -37,3 +39,23 @@ def unknown_external_targets(configuration: Configuration) -> list[Configuration
             names.update((name, path, *java_names.get(path, ())))
     return [unknown_target_warning(block) for target, block in configuration.external_plugins.items()
             if block.plugins and target not in names]
+
+
+def misspelled_properties(properties: PropertyStore, referenced: set[str]) -> list[ConfigurationWarning]:
+    """A warning for each property set by a properties file that no ``${}`` asks for while one
+    of the same prefix, very close to it, is asked for: ``webconferencing.webrtc.maxParticipant``
+    set, ``webconferencing.webrtc.maxParticipants`` read. A property nothing resembles is not
+    flagged: code may read it directly (``exo.server.port``)."""
+    by_prefix: dict[str, list[str]] = {}
+    for key in referenced:
+        by_prefix.setdefault(key.rpartition(".")[0], []).append(key)
+    found = []
+    for name, (file, line) in sorted(properties.origins.items()):
+        if name in referenced:
+            continue
+        candidates = by_prefix.get(name.rpartition(".")[0], [])
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.85)
+        if close:
+            found.append(ConfigurationWarning(
+                f"property {name} is set but no configuration asks for it: did you mean {close[0]}?", file, line))
+    return found

@@ -29,7 +29,7 @@ import sys
 from typing import Sequence, TextIO
 
 from .boot import Deployment, load
-from .checks import unknown_external_targets
+from .checks import misspelled_properties, unknown_external_targets
 from .container import ComponentAdapter, ExoContainer
 from .dump import dump_configuration
 from .errors import ConfigurationError, ConfigurationWarning, KernelError
@@ -104,6 +104,7 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
             problems = deployment.verify()
         else:
             problems = [*deployment.problems, *unknown_external_targets(deployment.configuration)]
+        problems += misspelled_properties(deployment.properties, deployment.referenced)
     except KernelError as exc:  # a problem so bad that nothing could be built
         problem = exc if isinstance(exc, ConfigurationError) else ConfigurationError(str(exc))
         print(format_problem(problem), file=out)

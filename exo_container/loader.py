@@ -104,6 +104,7 @@ class ConfigurationLoader:
         self.configuration = Configuration()
         self.problems: list[ConfigurationError] = []
         self.loaded: list[str] = []  # file paths, in merge order
+        self.referenced: set[str] = set()  # every property name a ${} of a loaded file asked for
         self._context_path: str | None = None
         self._context_dir: Path | None = None
 
@@ -153,6 +154,7 @@ class ConfigurationLoader:
         self.loaded.append(name)
         for warning in parsed.warnings:
             self._warn(warning)
+        self.referenced |= parsed.referenced
         for text, source in parsed.imports:
             try:
                 target = resolve_url(text, context_path=self._context_path, context_dir=self._context_dir,

@@ -144,14 +144,17 @@ def _split_entry(line: str) -> tuple[str, str]:
     return line[:key_end], line[value_start:]
 
 
-def load_properties_text(text: str, source: str = "<properties>") -> dict[str, str]:
-    """Entries of a ``.properties`` text, raw (no ``${}``); a repeated key moves to the end."""
+def load_properties_text(text: str, source: str = "<properties>", lines: dict[str, int] | None = None) -> dict[str, str]:
+    """Entries of a ``.properties`` text, raw (no ``${}``); a repeated key moves to the end.
+    ``lines``, when given, receives the line each key was (last) set on."""
     entries: dict[str, str] = {}
     for line, lineno in _logical_lines(text):
         raw_key, raw_value = _split_entry(line)
         key = _unescape(raw_key, source, lineno)
         entries.pop(key, None)
         entries[key] = _unescape(raw_value, source, lineno)
+        if lines is not None:
+            lines[key] = lineno
     return entries
 
 
@@ -176,7 +179,7 @@ def load_properties_xml(data: bytes, source: str = "<properties>") -> dict[str, 
     return entries
 
 
-def load_properties_file(path: str | Path) -> dict[str, str]:
+def load_properties_file(path: str | Path, lines: dict[str, int] | None = None) -> dict[str, str]:
     """Raw entries of a ``.properties`` or ``.xml`` file (other suffixes: ignored, empty)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -193,7 +196,7 @@ def load_properties_file(path: str | Path) -> dict[str, str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("iso-8859-1")
-    return load_properties_text(text, str(path))
+    return load_properties_text(text, str(path), lines)
 
 
 def resolve_properties(entries: Mapping[str, str], lookup) -> dict[str, str]:
@@ -216,6 +219,8 @@ class PropertyStore:
 
     def __init__(self, values: Mapping[str, str] | None = None, defaults: Mapping[str, str] | None = None):
         self._values: dict[str, str] = dict(values or {})
+        # name -> (file, line) of the properties file that set it last (what check points at)
+        self.origins: dict[str, tuple[str, int | None]] = {}
         # what answers when nothing set a name: the JVM's built-ins unless given
         self._defaults: dict[str, str] = jvm_properties() if defaults is None else dict(defaults)
 
@@ -258,6 +263,7 @@ class PropertyStore:
 
     def set(self, name: str, value: str) -> None:
         self._values[name] = value
+        self.origins.pop(name, None)
 
     def remove(self, name: str) -> None:
         self._values.pop(name, None)
@@ -289,11 +295,14 @@ class PropertyStore:
         path = Path(path)
         if not path.is_file():
             raise ConfigurationError("properties file not found", str(path))
+        lines: dict[str, int] = {}
         try:
-            entries = resolve_properties(load_properties_file(path), self.lookup)
+            entries = resolve_properties(load_properties_file(path, lines), self.lookup)
         except EmptyPropertyName as e:
             raise ConfigurationError(e.message, str(path)) from None
         self.update(entries)
+        for name in entries:
+            self.origins[name] = (str(path), lines.get(name))
         return entries
 
     def profiles(self) -> set[str]:

@@ -90,3 +90,4 @@ class Configuration:
     source: str | None = None  # the file this was parsed from (None for a merge)
     # what reading the file tolerated (``${}`` nobody answered); not merged: the loader reports them
     warnings: list = field(default_factory=list)
+    referenced: set[str] = field(default_factory=set)  # the property names its ${} asked for

@@ -108,6 +108,7 @@ def parse_configuration(
     if ctx.errors:
         raise FileRejected(ctx.errors)
     config.warnings = ctx.warnings
+    config.referenced = ctx.referenced
     return config
 
 

@@ -51,6 +51,11 @@ class ParseContext:
     # text -> (value, keys nobody answered): the properties do not change while a file is read,
     # and large files repeat the same ${} many times
     _resolved: dict[str, tuple[str, list[str]]] = field(default_factory=dict, repr=False)
+    referenced: set[str] = field(default_factory=set)  # every key a ${} of the file asked for
+
+    def _lookup(self, key: str) -> str | None:
+        self.referenced.add(key)
+        return self.lookup(key)
 
     def collect(self, read: Callable[..., T], *args: object) -> T | None:
         """``read(*args)``, or None after recording its ConfigurationError."""
@@ -167,7 +172,7 @@ class ParseContext:
         if cached is None:
             missing: list[str] = []
             try:
-                value = resolve_string(text, self.lookup, missing)
+                value = resolve_string(text, self._lookup, missing)
             except EmptyPropertyName as e:
                 raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
             self._resolved[text] = (value, missing)

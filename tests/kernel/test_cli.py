@@ -260,3 +260,19 @@ def test_dump_of_a_configuration_with_only_warnings_exits_0_unless_strict(write_
     path = write_config("configuration.xml", GOOD + "<component><key>${undefined.key}</key><type>cli.Lonely</type></component>")
     assert run("dump", str(path))[0] == 0
     assert run("dump", "--strict", str(path))[0] == 1
+
+
+def test_check_flags_a_misspelled_property_with_its_line_and_the_name_meant(write_config, tmp_path: Path):
+    properties = tmp_path / "exo.properties"
+    properties.write_text("# tunables\ndb.urll=postgres://db\nserver.port=8080\n", encoding="utf-8")
+    code, out = run("check", str(write_config("configuration.xml", GOOD)))
+    assert code == 0
+    assert out.splitlines()[0] == (f"{properties}:2: warning: property db.urll is set but no configuration asks for it: "
+                                   "did you mean db.url?")
+    assert "server.port" not in out  # nothing resembles it: code may read it directly
+
+
+def test_a_property_the_configuration_uses_is_not_flagged(write_config, tmp_path: Path):
+    (tmp_path / "exo.properties").write_text("db.url=postgres://db\n", encoding="utf-8")
+    assert run("check", str(write_config("configuration.xml", GOOD)))[1].startswith("1 file, 0 extensions, 2 components: "
+                                                                                   "0 errors, 0 warnings")
