@@ -160,3 +160,38 @@ def test_an_external_meeting_link_shows_in_the_dropdown_and_opens_its_url(manage
     meeting.wait_for_load_state()
     assert meeting.url == "https://zoom.example/j/123"
     assert "The Zoom room" in meeting.content()
+
+
+MARKUP_NAME = '<img src=x onerror="window.pwned=1">Eve'
+
+
+def test_a_guests_name_is_shown_as_text_on_the_call_page(webrtc_server, browser):
+    """A guest picks their own name: markup in it stays text on a member's page (invites panel and participants)."""
+    manager = signed_in_page(browser, webrtc_server.base_url, "mary", f"/portal/spaces/{SPACE}")
+    visitor = browser.new_context(base_url=webrtc_server.base_url).new_page()
+    try:
+        invite_id = manager.evaluate("""async id => {
+            await webConferencing.whenConnected();
+            const call = await webConferencing.findOrAddCall(id, {owner: "marketing", ownerType: "space",
+                                                                  provider: "webrtc", participants: "mary;root;dave"});
+            if (call.state !== "started") {  // an earlier test's call, stopped: guests join running calls only
+                await webConferencing.updateUserCall(id, "started");
+            }
+            const answer = await webConferencing.rest("PUT", "/invites/" + id, {invites: [{id: "*", type: "group"}]});
+            return answer.invitation.invitationId;
+        }""", CALL)
+        visitor.goto(f"/portal/call/{CALL}?invite={invite_id}")
+        visitor.fill("input[name=displayName]", MARKUP_NAME)
+        visitor.click("button[type=submit]")
+        expect(visitor.locator(".guest-name")).to_have_text(MARKUP_NAME)
+        page = manager.context.new_page()
+        page.goto(f"/portal/call/{CALL}")
+        expect(page.locator(".guest-list .guest-item")).to_have_text(MARKUP_NAME)
+        expect(page.locator(".call-participants")).to_contain_text(MARKUP_NAME)
+        assert page.locator(".guest-list img, .call-participants img").count() == 0
+        assert page.evaluate("() => window.pwned") is None and visitor.evaluate("() => window.pwned") is None
+    finally:
+        manager.evaluate("id => webConferencing.rest('PUT', '/call/' + id, {state: 'stopped'}).catch(() => null)",
+                         CALL)
+        visitor.context.close()
+        manager.context.close()
