@@ -46,3 +46,17 @@ def test_strict_and_lenient_together_are_a_usage_error(tmp_path):
     done = subprocess.run(server.command(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "--strict and --lenient contradict each other" in done.stderr
+
+
+def test_check_flags_a_misspelled_property_of_a_known_prefix(tmp_path):
+    properties = tmp_path / "exo.properties"
+    properties.write_text("webconferencing.db.busy.timeot=5000\n", encoding="utf-8")
+    server = Server(tmp_path / "data", args=["--check"])
+    server.data_dir.mkdir(parents=True)
+    command = [part if part != str(server.data_dir / "exo.properties") else str(properties) for part in server.command()]
+
+    done = subprocess.run(command, cwd=server.data_dir, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: {properties}:1: property webconferencing.db.busy.timeot is set but no configuration "
+            "asks for it: did you mean webconferencing.db.busy.timeout?") in done.stderr

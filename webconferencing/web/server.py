@@ -138,6 +138,7 @@ def _workers_problem(options: ServeOptions, settings) -> str | None:
 def check(options: ServeOptions) -> int:
     """Load and verify everything a boot would need, creating no component; exit 1 on any error."""
     from exo_container.boot import load
+    from exo_container.checks import misspelled_properties
     from exo_container.errors import ConfigurationError
 
     try:
@@ -148,13 +149,14 @@ def check(options: ServeOptions) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    errors = _print_problems(container.problems)
+    problems = [*container.problems, *misspelled_properties(deployment.properties, deployment.referenced)]
+    errors = _print_problems(problems)
     workers_problem = _workers_problem(options, settings)
     if workers_problem:
         print(f"error: {workers_problem}", file=sys.stderr)
         errors += 1
     files = len(getattr(container, "files", []))
-    print(f"{options.configuration}: {files} configuration files, {len(container.problems)} problems, "
+    print(f"{options.configuration}: {files} configuration files, {len(problems)} problems, "
           f"{'NOT OK' if errors else 'OK'}")
     return EXIT_CONFIG if errors else EXIT_OK
 
