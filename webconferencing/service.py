@@ -720,9 +720,16 @@ class WebConferencingService(Startable):
             return None
         return GuestInfo(guest.guest_id, guest.call_id, guest.display_name)
 
-    @metered
     def end_if_guests_alone(self, call_id: str, grace_seconds: float) -> CallInfo | None:
-        """Stop a call left to its guests for ``grace_seconds``; None when the call is gone."""
+        """Stop a call left to its guests for ``grace_seconds``; None when the call is gone or has a member in.
+
+        Asked at every ping of every guest's socket: a read decides first, so the usual answer ("a member is still
+        in") takes no write lock and writes no metrics line."""
+        with self.database.read():
+            stored = self.calls.get(call_id)
+        joined = [p.user_id for p in stored.participants if p.state == ParticipantState.JOINED] if stored else []
+        if not joined or not all(is_guest(user_id) for user_id in joined):
+            return None
         with self.database.write():
             try:
                 call = self._locked(call_id)
