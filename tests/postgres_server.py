@@ -94,11 +94,21 @@ class PostgresServer:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         self._run_as_server_user(str(self.bindir / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
                                  "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
         self._run_as_server_user(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_path),
-                                 "-o", options, "-w", "-t", "30", "start")
+                                 "-o", self._options(), "-w", "-t", "30", "start")
         return self
+
+    def _options(self) -> str:
+        return (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+
+    def halt(self) -> None:
+        """Stop the server, keeping its data (a fault test brings it back with :meth:`resume`)."""
+        self._run_as_server_user(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        self._run_as_server_user(str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_path),
+                                 "-o", self._options(), "-w", "-t", "30", "start")
 
     def stop(self) -> None:
         try:

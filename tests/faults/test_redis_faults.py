@@ -17,8 +17,8 @@ QUICKLY = 3.0  # generous: the point is "does not wait for Redis" (5 s I/O timeo
 
 
 def redis_properties(redis: RedisProcess) -> dict[str, str]:
-    # sessions in the database: these tests are about the broker (a Redis session store needs Redis by definition)
-    return {**FAULT_PROPERTIES, "webconferencing.broker": redis.url, "exo.server.session.store": "database"}
+    # sessions in the database, where they are by default: the Redis broker alone does not move them to Redis
+    return {**FAULT_PROPERTIES, "webconferencing.broker": redis.url}
 
 
 @pytest.fixture
@@ -137,3 +137,11 @@ def test_another_process_catches_up_from_the_stream_when_redis_returns(tmp_path,
     finally:
         b.stop()
         a.stop()
+
+
+def test_a_redis_outage_signs_nobody_out_with_the_default_session_store(server, redis_process):
+    mary = server.user("mary")
+    redis_process.kill()
+
+    assert mary.get("/context").status_code == 200
+    assert server.user("john").get("/context").status_code == 200  # and signing in still works

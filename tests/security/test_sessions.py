@@ -293,14 +293,6 @@ def test_a_logout_on_one_server_is_final_on_another_sharing_the_database(start_s
     _logout_on_one_is_final_on_the_other(first, second)
 
 
-def test_with_the_redis_broker_sessions_live_in_redis_for_every_process(start_server, redis_url):
-    """Each process has a database of its own here: only Redis can tell the second one about the session."""
-    first = start_server("first", **{"webconferencing.broker": redis_url})
-    second = start_server("second", **{"webconferencing.broker": redis_url})
-
-    _logout_on_one_is_final_on_the_other(first, second)
-
-
 def test_the_session_store_property_puts_sessions_in_redis_without_the_redis_broker(start_server, redis_url):
     first = start_server("first", **{"exo.server.session.store": redis_url})
     second = start_server("second", **{"exo.server.session.store": redis_url})

@@ -17,8 +17,9 @@ import threading
 from typing import Iterator
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from peewee import Database as PeeweeDatabase, SqliteDatabase
+from peewee import Database as PeeweeDatabase, InterfaceError, OperationalError, SqliteDatabase
 from playhouse.db_url import connect
+from playhouse.pool import MaxConnectionsExceeded
 
 
 from exo_container import ConfigurationError, InitParams, Startable
@@ -37,6 +38,12 @@ SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+pool", "pos
 
 _binding_lock = threading.Lock()
 _bound_to: "Database | None" = None
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached right now (server down, connection lost, no pooled
+    connection free within the wait): a client should try again later, nothing is wrong with its request."""
+    return isinstance(exc, (OperationalError, InterfaceError, MaxConnectionsExceeded))
 
 
 def utcnow() -> dt.datetime:

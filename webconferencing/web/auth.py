@@ -50,6 +50,9 @@ def identify_request() -> None:
     g.auth_method = None
     g.bearer_token = None
     g.guest_id = None  # issue 12: a guest session is no user session (see guest_sessions.py)
+    unavailable = getattr(session, "unavailable", None)
+    if unavailable is not None:
+        raise unavailable  # the session store (the database) could not be asked: errors.py answers 503
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         token = header[7:].strip()

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from webconferencing.errors import AccessDenied, WebConferencingError
+from webconferencing.storage import is_unavailable
 
 log = logging.getLogger("webconferencing.web")
 
@@ -92,6 +93,9 @@ def to_error(exc: BaseException, *, rest: bool = True) -> tuple[int, dict[str, s
         status = exc.code or 500
         code = _HTTP_CODES.get(status, CLIENT_ERROR if 400 <= status < 500 else SERVER_ERROR)
         return status, error_body(code, exc.description or exc.name)
+    if is_unavailable(exc):  # not the request's fault, and not worth a traceback per request
+        log.warning("Database unavailable serving %s: %s", _where(), exc)
+        return 503, error_body(SERVER_UNAVAILABLE, "The database is not available right now: try again shortly")
     log.exception("Unexpected error serving %s", _where())
     return 500, error_body(SERVER_ERROR, "Internal server error")
 

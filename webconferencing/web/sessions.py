@@ -15,8 +15,9 @@ Rules (:class:`SessionStore`):
 - the store keeps only the SHA-256 of an id (see :mod:`webconferencing.storage.sessions`).
 
 Where sessions live: the core's database by default (SQLite or PostgreSQL, shared by every process that shares the
-database), or Redis (``store=redis://...``, or by default whenever the broker is Redis, since a deployment with
-several processes runs it anyway).
+database), or Redis when ``store=redis://...`` says so. Not Redis merely because the broker is Redis: the
+database is needed anyway, and with sessions in it a Redis outage costs real-time events for a while, never every
+user's sign-in.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from werkzeug.datastructures import CallbackDict
 from exo_container import ConfigurationError, InitParams, Startable
 
 from webconferencing.init_params import positive_number
-from webconferencing.storage import Database, utcnow
+from webconferencing.storage import Database, is_unavailable, utcnow
 from webconferencing.storage.sessions import DatabaseSessionBackend, SessionBackend, StoredSession
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,8 @@ def _seconds(params: InitParams | None, name: str, prop: str, default: float) ->
 class SessionStore(Startable):
     """The container component (configuration.xml) holding every login session and bearer token.
 
-    Init-params (value-params): ``store`` (``database``, or ``redis://host:port/db``; empty: Redis when ``broker``
-    is a Redis URL, else the database), ``broker`` (the broker URL, for that default), ``idle-seconds`` (default
+    Init-params (value-params): ``store`` (``database``, or ``redis://host:port/db``; empty: the database),
+    ``broker`` (the broker URL: accepted for older configurations, no longer decides the store), ``idle-seconds`` (default
     1800), ``absolute-seconds`` (default 28800), ``token-seconds`` (bearer tokens, default 3600).
     """
 
@@ -82,7 +83,7 @@ class SessionStore(Startable):
     @staticmethod
     def _location(store: str, broker: str) -> str:
         if not store:
-            return broker if broker.startswith(REDIS_SCHEMES) else DATABASE
+            return DATABASE
         if store.lower() == DATABASE:
             return DATABASE
         if store.startswith(REDIS_SCHEMES):
@@ -174,6 +175,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.stale_cookie = stale_cookie  # the browser sent an id that is no longer valid: clear its cookie
         self.ended: list[str] = []
+        self.unavailable: BaseException | None = None  # the store could not be asked: the session is unknown
 
     def end(self) -> None:
         """End this session for good (logout, or the start of a login: the next session gets a new id)."""
@@ -191,12 +193,23 @@ class ServerSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token:
             return ServerSession()
-        stored = self.store.resolve(token, COOKIE)
+        try:
+            stored = self.store.resolve(token, COOKIE)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # Flask opens the session outside the request's error handling: keep the failure for
+            # auth.identify_request to raise, so the client gets 503 (try again), not a 500 or a sign-out
+            session = ServerSession(token=token)
+            session.unavailable = exc
+            return session
         if stored is None:
             return ServerSession(stale_cookie=True)
         return ServerSession({**stored.data, "user_id": stored.user_id}, token)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:  # type: ignore[override]
+        if session.unavailable is not None:
+            return  # nothing is known of this session: leave the cookie as it is
         name = self.get_cookie_name(app)
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
         response.vary.add("Cookie")  # what this response shows depends on who asks: no shared cache may reuse it
