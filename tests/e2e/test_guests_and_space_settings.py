@@ -41,7 +41,7 @@ def media_browser(browser):
 
 def guest_connected(page) -> None:
     page.wait_for_function("""() => {
-        const call = document.getElementById("guest-call").guestCall;
+        const call = document.getElementById("guest-call").callPageCall;
         return call && call.peerConnections().some(pc => pc.connectionState === "connected");
     }""", timeout=CONNECT_TIMEOUT_MS)
 
@@ -107,7 +107,7 @@ def test_revoking_the_link_cuts_the_guest_off(guest_in_call):
     manager, invites, guest = guest_in_call
     invites.locator(".invite-revoke").click()
     expect(guest.locator("#guest-call")).to_have_attribute("data-state", "revoked", timeout=10000)
-    guest.wait_for_function("""() => document.getElementById("guest-call").guestCall.peerConnections()
+    guest.wait_for_function("""() => document.getElementById("guest-call").callPageCall.peerConnections()
         .every(pc => pc.connectionState !== "connected")""", timeout=10000)
     manager.wait_for_function("""id => webConferencing.findProvider("webrtc").getCall(id).peerConnections()
         .every(pc => pc.connectionState !== "connected")""", arg=CALL, timeout=10000)
@@ -194,4 +194,35 @@ def test_a_guests_name_is_shown_as_text_on_the_call_page(webrtc_server, browser)
         manager.evaluate("id => webConferencing.rest('PUT', '/call/' + id, {state: 'stopped'}).catch(() => null)",
                          CALL)
         visitor.context.close()
+        manager.context.close()
+
+
+def test_a_user_invited_by_the_link_joins_the_webrtc_call_from_the_call_page(webrtc_server, media_browser):
+    """John is no member of marketing: Mary's link invites him; he opens it, presses Join, and they connect."""
+    manager = signed_in_page(media_browser, webrtc_server.base_url, "mary", f"/portal/spaces/{SPACE}")
+    invites = manager.context.new_page()
+    john = signed_in_page(media_browser, webrtc_server.base_url, "john", "/portal/people")
+    try:
+        wait_provider_ready(manager, "webrtc")
+        manager.locator(f"{SPACE_BUTTON} .webrtc-call-button").click()
+        manager.wait_for_function("id => !!webConferencing.findProvider('webrtc').getCall(id)", arg=CALL)
+        invites.goto(f"/portal/call/{CALL}")
+        invite_id = invites.evaluate("""id => webConferencing.rest("PUT", "/invites/" + id,
+            {invites: [{id: "john", type: "user"}]}).then(answer => answer.invitation.invitationId)""", CALL)
+        john.goto(f"/portal/call/{CALL}?invite={invite_id}")
+        john.locator("#call-join .call-join-button").click()
+        john.wait_for_function("""() => {
+            const call = document.getElementById("call-join").callPageCall;
+            return call && call.peerConnections().some(pc => pc.connectionState === "connected");
+        }""", timeout=CONNECT_TIMEOUT_MS)
+        member_connected(manager)
+    finally:
+        for page in (john, manager):
+            page.evaluate("""id => {
+                const mine = webConferencing.findProvider("webrtc").getCall(id);
+                const here = document.getElementById("call-join");
+                [mine, here && here.callPageCall].forEach(call => { if (call && !call.isEnded()) call.hangup("Over"); });
+                return webConferencing.getCall(id).then(() => true, () => true);
+            }""", CALL)
+        john.context.close()
         manager.context.close()

@@ -25,7 +25,7 @@ from .pages import CORE_SCRIPTS, current_user, page_resources, providers_config,
 
 bp = Blueprint("call_pages", __name__)
 
-GUEST_SCRIPT = "js/webconferencing/guest-call.js"
+CALL_PAGE_SCRIPT = "js/webconferencing/call-page.js"
 
 
 def _call_id(call_id: str) -> str:
@@ -54,8 +54,10 @@ def call_page(call_id: str):
             raise CallNotFound(f"call '{call_id}' not found")
         service.accept_invite(call_id, user.id, check_invitation_id(invite_id))
     call = service.get_call(call_id)
+    me = call.get_participant(user.id)
     return render_portal("portal/call_invites.html", user, call=call, section="spaces" if call.is_group else "people",
-                         guests_supported=_guests_supported(call.provider_type))
+                         guests_supported=_guests_supported(call.provider_type),
+                         may_join=call.state == "started" and not (me is not None and me.state == "joined"))
 
 
 @bp.post("/portal/guest/<path:call_id>")
@@ -98,5 +100,5 @@ def _guest_call_page(guest: GuestInfo):
     return render_template("portal/guest_call.html", guest=guest, call=call, wc_core_scripts=CORE_SCRIPTS,
                            wc_user=user, wc_context=context,
                            wc_scripts=[m.url for m in resources.scripts(active)] + [url_for("static",
-                                                                                            filename=GUEST_SCRIPT)],
+                                                                                            filename=CALL_PAGE_SCRIPT)],
                            wc_styles=[s.url for s in resources.skins()])

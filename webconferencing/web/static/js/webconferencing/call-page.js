@@ -1,47 +1,37 @@
 /**
- * A guest's call page (issue 12, templates/portal/guest_call.html): opens the call through its connector, for the
- * guest. The connector must support guests and expose its call (WebRTC: window.webrtcConnector.Call, the same call a
- * member's page runs). When the guest is taken out of the call (the link was revoked, or the call stopped) the call
- * ends here and the page says why.
+ * Joining a call from its page (issue 12): a guest's call page joins at once (templates/portal/guest_call.html,
+ * `#guest-call`); a party's call page (templates/portal/call_invites.html, `#call-join`) offers a "Join the call"
+ * button, e.g. to a user who just accepted an invite link and was rung nowhere else.
+ *
+ * The call runs through its connector, which must expose its call object (WebRTC: window.webrtcConnector.Call, the
+ * same call a member's page runs). When the viewer is taken out of the call (the invite link was revoked) or the call
+ * stops, it ends here and the page says why, as text.
  */
 (function(window, document, webConferencing) {
   "use strict";
 
-  var section = document.getElementById("guest-call");
-  if (!section || !webConferencing) {
+  if (!webConferencing) {
     return;
   }
-  var callId = section.getAttribute("data-call-id");
-  var providerType = section.getAttribute("data-provider");
-  var status = section.querySelector(".guest-status");
-  var log = webConferencing.getLog("guest");
+  var log = webConferencing.getLog("callpage");
 
-  function say(text, state) {
-    status.textContent = text;
-    section.setAttribute("data-state", state);
-  }
-
-  function open(provider, info) {
+  /** The connectors whose call this page can run. */
+  function callClass(providerType) {
     var connector = window.webrtcConnector;
-    if (providerType !== "webrtc" || !connector || !connector.Call) {
-      throw new Error("The " + providerType + " connector does not take guests");
-    }
-    var call = new connector.Call(provider, info, log);
-    section.guestCall = call; // tests and the page's own handlers look
-    call.start();
-    say("In the call", "joined");
-    return call;
+    return providerType === "webrtc" && connector && connector.Call ? connector.Call : null;
   }
 
-  function follow(call) {
+  function follow(callId, call, say) {
     var me = webConferencing.getUser().id;
     webConferencing.onUserUpdate(me, function(update) {
       if (update.callId !== callId) {
         return;
       }
       if (update.eventType === "call_leaved" && update.part && update.part.id === me) {
-        call.hangup("You are no longer in the call");
-        say("You are no longer in this call: the invite link was revoked.", "revoked");
+        if (!call.isEnded()) {
+          call.hangup("You are no longer in the call");
+          say("You are no longer in this call: the invite link was revoked.", "revoked");
+        }
       } else if (update.eventType === "call_state" && update.callState === "stopped") {
         call.hangup("Call ended");
         say("The call has ended.", "ended");
@@ -53,11 +43,53 @@
     });
   }
 
-  webConferencing.getProvider(providerType).then(function(provider) {
-    return webConferencing.getCall(callId).then(function(info) {
-      follow(open(provider, info));
+  /** Open the call here; resolves with it once started (the section keeps it as `callPageCall` for tests). */
+  function join(section, say) {
+    var callId = section.getAttribute("data-call-id");
+    var providerType = section.getAttribute("data-provider");
+    var Call = callClass(providerType);
+    if (!Call) {
+      return Promise.reject(new Error("The " + providerType + " connector cannot run its call on this page"));
+    }
+    return webConferencing.getProvider(providerType).then(function(provider) {
+      return webConferencing.getCall(callId).then(function(info) {
+        var call = new Call(provider, info, log);
+        section.callPageCall = call;
+        call.start();
+        say("In the call", "joined");
+        follow(callId, call, say);
+        return call;
+      });
     });
-  }).catch(function(err) {
-    say("Cannot join the call: " + webConferencing.errorText(err), "failed");
-  });
+  }
+
+  function sayer(section) {
+    var status = section.querySelector(".call-page-status");
+    return function(text, state) {
+      status.textContent = text;
+      section.setAttribute("data-state", state);
+    };
+  }
+
+  var guest = document.getElementById("guest-call");
+  if (guest) {
+    var sayGuest = sayer(guest);
+    join(guest, sayGuest).catch(function(err) {
+      sayGuest("Cannot join the call: " + webConferencing.errorText(err), "failed");
+    });
+  }
+
+  var party = document.getElementById("call-join");
+  if (party && callClass(party.getAttribute("data-provider"))) {
+    var sayParty = sayer(party);
+    var button = party.querySelector(".call-join-button");
+    party.hidden = false;
+    button.addEventListener("click", function() {
+      button.disabled = true;
+      join(party, sayParty).catch(function(err) {
+        button.disabled = false;
+        sayParty("Cannot join the call: " + webConferencing.errorText(err), "failed");
+      });
+    });
+  }
 })(window, document, window.webConferencing);

@@ -140,7 +140,7 @@
           failInFlight();
           var context = parts.session.context();
           if (context && context.isGuest) {
-            // issue 12: a guest has no account to sign in with; their page (guest-call.js) says why they are out
+            // issue 12: a guest has no account to sign in with; their page (call-page.js) says why they are out
             log.info("Guest session ended: the invite link was revoked or the call ended");
             setPhase(PHASES.STOPPED);
             return;
