@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from webconferencing.web.app import shutdown_app
 from webconferencing.web.health import Readiness, RedisCheck
 from webconferencing.web.operations import operations_of
@@ -94,3 +96,22 @@ def test_a_part_that_accepts_but_never_answers_fails_the_probe_in_time():
             return None
 
         assert Readiness({"database": hangs}, timeout=0.3).failures() == {"database": "did not answer within 0.3s"}
+
+
+def test_sessions_kept_in_redis_are_a_part_of_readiness(make_app, tmp_path):
+    from .test_production_setup import REDIS_SERVER, RedisProcess
+
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    redis = RedisProcess(tmp_path).start()
+    try:
+        client = make_app(**{"exo.server.session.store": redis.url}).test_client()
+        assert "sessions" in client.get("/health/ready").get_json()["checked"]
+
+        redis.stop()
+
+        answer = client.get("/health/ready")
+    finally:
+        redis.stop()
+    assert answer.status_code == 503
+    assert "does not answer" in answer.get_json()["failing"]["sessions"]
