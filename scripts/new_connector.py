@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -349,6 +350,18 @@ def settings_html(c: Connector) -> str:
 
 def starter_test(c: Connector) -> str:
     n = c.names
+    unset = [s for s in c.settings if s.required and not s.default]  # without them the server does not start
+    properties = ""
+    if unset:
+        values = "".join(f"\n        {json.dumps(c.property_name(s))}: {json.dumps('test-' + s.name)}," for s in unset)
+        properties = f'''
+
+@pytest.fixture(scope="module")
+def exo_properties():
+    """Required settings without a default: the server does not start without a value (put test values here)."""
+    return {{{values}
+    }}
+'''
     return f'''"""{n.title}, end to end: a real exo-server with this connector, real users, real browsers.
 
 Run it with ``pytest {n.name}/tests`` from the extensions folder (the fixtures come from webconferencing.testing, a
@@ -366,7 +379,7 @@ TYPE = "{n.name}"
 def exo_connectors():
     """The connector folder this test file is in: the only connector of the test server."""
     return [Path(__file__).resolve().parents[1]]
-
+{properties}
 
 def test_the_provider_is_listed_active(exo_login):
     providers = exo_login("john").get("/providers/configuration").json()

@@ -192,10 +192,11 @@ def test_without_a_terminal_it_asks_nothing_and_prints_the_properties(tmp_path):
         tmp_path / "acmecall/WEB-INF/conf/acmecall/configuration.xml").read_text(encoding="utf-8")
 
 
-def test_the_generated_starter_test_passes_as_generated(copied):
-    """In a subprocess, from the extensions folder, as the author runs it: a real server, john calls mary in
-    Chromium, mary accepts, both call windows join."""
+def test_the_generated_starter_test_passes_as_generated(tmp_path):
+    """In a subprocess, from the extensions folder, as the author runs it: a real server (given a value for the
+    required setting that has no default), john calls mary in Chromium, mary accepts, both call windows join."""
+    make(tmp_path, *SETTINGS, "token:required")
     done = subprocess.run([sys.executable, "-m", "pytest", "acmecall/tests", "-q", "-p", "no:cacheprovider"],
-                          cwd=copied.parent, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=280)
+                          cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=280)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "2 passed" in done.stdout
