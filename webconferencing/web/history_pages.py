@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from webconferencing.callhistory import DEFAULT_PAGE, MAX_PAGE, CallHistory
+from webconferencing.calls.guests import is_guest
 from webconferencing.errors import InvalidCallArgument
 from webconferencing.limits import check_text
 
@@ -56,12 +57,14 @@ page_bp.before_request(pages.require_page_user)
 
 
 @page_bp.app_context_processor
-def missed_calls_badge() -> dict:
-    """``missed_calls_count()`` for the top bar: asked only by templates that show the badge."""
+def top_bar() -> dict:
+    """For the top bar: ``missed_calls_count()`` (asked only by templates that show the badge), and whether the
+    visitor is a portal user (error pages show them the sections; a guest or the anonymous get none)."""
+    user_id = g.get("user_id")
+
     def missed_calls_count() -> int:
-        user_id = g.get("user_id")
         return _history().missed_count(user_id) if user_id else 0
-    return {"missed_calls_count": missed_calls_count}
+    return {"missed_calls_count": missed_calls_count, "portal_user": bool(user_id) and not is_guest(user_id)}
 
 
 @page_bp.get("/portal/calls")
