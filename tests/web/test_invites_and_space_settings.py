@@ -309,3 +309,20 @@ def test_a_guest_gets_the_webrtc_ice_servers_of_their_call(server, openapi, logi
     answer = guest.http.get(f"{server.base}{REST}/webrtc/iceservers", timeout=5)
     assert answer.status_code == 200 and "iceServers" in answer.json()
     assert requests.get(f"{server.base}{REST}/webrtc/iceservers", timeout=5).status_code == 401
+
+
+def test_the_space_page_hides_the_call_button_while_video_conferencing_is_off(server, login):
+    john, mary = login("john"), login("mary")
+    page = f"{server.base}/portal/spaces/{SPACE}"
+    john.post("/updateVideoConferenceEnabled", params={"spaceId": SPACE, "enabled": "false"})
+    try:
+        assert f'data-space-id="{SPACE}" hidden' in mary.http.get(page, timeout=5).text
+    finally:
+        john.post("/updateVideoConferenceEnabled", params={"spaceId": SPACE, "enabled": "true"})
+    assert f'data-space-id="{SPACE}" hidden' not in mary.http.get(page, timeout=5).text
+
+
+def test_only_managers_get_the_settings_panel_on_the_space_page(server, login):
+    page = f"{server.base}/portal/spaces/{SPACE}"
+    assert 'id="space-settings"' in login("john").http.get(page, timeout=5).text
+    assert 'id="space-settings"' not in login("mary").http.get(page, timeout=5).text
