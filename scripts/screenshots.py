@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Take the README's screenshots from a real server and browser: a profile with its call button, the incoming-call
-dialog, and the admin page. Writes docs/screenshots/*.png.
+dialog, the admin page, and (issue 11) the missed-calls badge, a page on a 390 px phone and the Calls page. Writes
+docs/screenshots/*.png.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
@@ -21,12 +22,16 @@ from tests.e2e.harness import chromium, running_server, signed_in_page, wait_pro
 
 
 VIEWPORT = {"width": 1100, "height": 640}
+PHONE = {"width": 390, "height": 760}
+RING_SECONDS = 3  # calls ring this long here, so the missed call comes quickly
 
 
 def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as data, running_server(Path(data), extensions=ROOT / "extensions") as server, \
+    with tempfile.TemporaryDirectory() as data, running_server(
+            Path(data), f"webconferencing.ring.timeout.seconds={RING_SECONDS}", "webconferencing.ring.check.seconds=0.5",
+            extensions=ROOT / "extensions") as server, \
             chromium() as browser:
         mary = signed_in_page(browser, server.base_url, "mary", "/portal/people", viewport=VIEWPORT)
         john = signed_in_page(browser, server.base_url, "john", "/portal/profile/mary", viewport=VIEWPORT)
@@ -52,6 +57,24 @@ def take(out: Path) -> list[Path]:
         admin.locator("tr[data-provider=myconnector] .provider-settings").wait_for()
         written.append(out / "admin.png")
         admin.screenshot(path=written[-1])
+
+        # issue 11: john calls again and mary does not answer: a missed call, counted in her top bar on every page
+        john.evaluate("""() => webConferencing.addCall("p/john-mary", {owner: "john", ownerType: "user",
+            provider: "myconnector", title: "Mary Williams", participants: "john;mary"})
+            .then(() => webConferencing.updateUserCall("p/john-mary", "joined"))""")
+        mary.locator(".myconnector-incoming").wait_for()
+        mary.locator(".myconnector-incoming").wait_for(state="detached", timeout=(RING_SECONDS + 10) * 1000)
+        mary.locator(".topbar .missed-badge").wait_for(state="visible")
+        written.append(out / "missed-calls-badge.png")
+        mary.screenshot(path=written[-1], clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": 220})
+        phone = signed_in_page(browser, server.base_url, "mary", "/portal/people", viewport=PHONE)
+        wait_provider_ready(phone, "myconnector")
+        phone.locator(".webconferencing-call[data-user-id=john][data-built]").wait_for(state="attached")
+        written.append(out / "mobile-people.png")
+        phone.screenshot(path=written[-1])
+        mary.goto("/portal/calls")
+        written.append(out / "calls-page.png")
+        mary.screenshot(path=written[-1])
     return written
 
 
