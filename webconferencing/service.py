@@ -28,6 +28,7 @@ from .info import (CALL_ID_PATTERN, GROUP_CALL_PREFIX, PEER_CALL_PREFIX, CallInf
                    group_call_id, peer_call_id)
 from .invites import MAX_GUESTS_PER_CALL, CallInvites, GuestInfo, Invitation
 from .metering import metered
+from .observability.metrics import record_call_started, record_call_stopped
 from .provider import CallProvider
 from .storage import Database, utcnow
 from .spaces import ActiveCallProvider, SpaceSettings
@@ -561,6 +562,9 @@ class WebConferencingService(Startable):
     def _publish(self, outcome: lifecycle.Outcome) -> None:
         """After the commit: each event to each recipient's user channel, and to their in-process listeners. A
         broker failure is the broker's to report; the change is committed and stays so."""
+        call = outcome.call or (outcome.events[0] if outcome.events else None)
+        if call is not None and (outcome.started or outcome.stopped):
+            (record_call_started if outcome.started else record_call_stopped)(call.provider_type, call.owner_type)
         for event in outcome.events:
             wire = event.to_wire()
             for user_id in event.recipients:

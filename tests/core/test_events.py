@@ -166,3 +166,21 @@ def test_ringing_ends_for_group_members_who_did_not_join_and_the_call_goes_on(se
     assert box.events("john") == []
     assert [(e["eventType"], e.get("reason")) for e in box.events("mary")] == [("call_state", "no_answer"),
                                                                                ("call_missed", None)]
+
+
+def _calls_counted(kind: str, provider: str, owner_type: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(f"webconferencing_calls_{kind}_total",
+                                     {"provider": provider, "owner_type": owner_type}) or 0.0
+
+
+def test_calls_started_and_stopped_are_counted_once_per_transition_of_the_call(service):
+    started, stopped = _calls_counted("started", "mycall", "space"), _calls_counted("stopped", "mycall", "space")
+    service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["john", "mary"])
+    service.join_call(SPACE_CALL, "john", "j1")
+    service.update_call(SPACE_CALL, participants=["john", "mary", "alice"])  # alice rung: not a new start
+    service.leave_call(SPACE_CALL, "john", "j1")  # the last one out: stopped
+    service.join_call(SPACE_CALL, "mary", "m1")  # started again
+    assert _calls_counted("started", "mycall", "space") - started == 2
+    assert _calls_counted("stopped", "mycall", "space") - stopped == 1

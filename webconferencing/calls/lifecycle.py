@@ -124,10 +124,22 @@ class Outcome:
     call: Call | None
     events: tuple[Event, ...] = ()
     active_users: tuple[str, ...] = ()
+    #: the call's state before and after (``new`` ... ``deleted``), equal when the call itself did not change state
+    change: tuple[str, str] = ("", "")
 
     @property
     def deleted(self) -> bool:
         return self.call is None
+
+    @property
+    def started(self) -> bool:
+        """The call went running (created, or started again)."""
+        return self.change[0] != STARTED and self.change[1] == STARTED
+
+    @property
+    def stopped(self) -> bool:
+        """A running call stopped (or was deleted while running)."""
+        return self.change[0] == STARTED and self.change[1] in (STOPPED, DELETED)
 
 
 def call_state(call: Call | None) -> str:
@@ -173,7 +185,7 @@ def _finish(before: Call | None, after: Call | None, action: Action, detail: str
             if moved is not None and participant_state(moved) != participant_state(part):
                 log.info("%s %s: %s -> %s (%s %s)", call_id, part.user_id, participant_state(part),
                          participant_state(moved), action, detail)
-    return Outcome(after, tuple(events), tuple(dict.fromkeys(active_users)))
+    return Outcome(after, tuple(events), tuple(dict.fromkeys(active_users)), (old, new))
 
 
 def _event_base(call: Call, recipients: Iterable[str]) -> dict:
