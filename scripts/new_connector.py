@@ -104,17 +104,19 @@ class Connector:
     names: Names
     description: str
     settings: tuple[Setting, ...] = ()
+    accounts: bool = True  # the template's rule: a button for users with an IM account of the type; False: everyone
 
     @classmethod
     def of(cls, name: str, *, title: str | None = None, description: str | None = None,
-           settings: tuple[Setting, ...] | list[Setting] = (), class_name: str | None = None) -> "Connector":
+           settings: tuple[Setting, ...] | list[Setting] = (), class_name: str | None = None,
+           accounts: bool = True) -> "Connector":
         names = Names.of(name, title, class_name)
         seen = [s.name for s in settings]
         twice = sorted({n for n in seen if seen.count(n) > 1})
         if twice:
             raise NewConnectorError(f"setting(s) {twice} given twice")
         description = " ".join((description or f"Calls with {names.title}.").split())
-        return cls(names, description, tuple(settings))
+        return cls(names, description, tuple(settings), accounts)
 
     def property_name(self, setting: Setting) -> str:
         return f"webconferencing.{self.names.name}.{setting.name}"
@@ -177,14 +179,27 @@ def provider_py(c: Connector) -> str:
     required = [s.name for s in c.settings if s.required]
     secret = [s.name for s in c.settings if s.secret]
     keys = ", ".join(f"``{name}``" for name in editable) or "none besides ``active``"
+    if c.accounts:
+        who = (f'The provider registers its IM type: user profiles get a "{n.title}" account field, and the browser '
+               f'module gives a\ncall button to users who have such an account.')
+        identity_import = "from webconferencing.identity import IdentityDirectory\n"
+        doc = "``identities`` is injected by the container (it is named in the signature)."
+        signature = "self, identities: IdentityDirectory, params: InitParams | None = None"
+        register = "\n        identities.register_im_type(TYPE, TITLE)"
+    else:
+        who = ("Its calls need no account: the browser module gives every user a call button for every other "
+               "party, and the\nprovider registers no IM type.")
+        identity_import = ""
+        doc = "Built by the container from the plugin's init-params."
+        signature = "self, params: InitParams | None = None"
+        register = ""
     return f'''"""The {n.title} call provider, the server side of the {n.name} connector.
 
 Its settings ({keys}) come from the plugin's ``provider-configuration`` in
 ``WEB-INF/conf/{n.name}/configuration.xml``, which reads ``webconferencing.{n.name}.<setting>`` from exo.properties;
 an administrator may change them on the admin page, and the saved value wins at the next start. A required setting
 that is missing fails the provider at boot, naming its property, so a broken install is seen before the first call.
-The provider registers its IM type: user profiles get a "{n.title}" account field, and the browser module gives a
-call button to users who have such an account.
+{who}
 """
 from __future__ import annotations
 
@@ -193,8 +208,7 @@ from typing import Any
 from exo_container import InitParams
 
 from webconferencing.errors import InvalidCallArgument, ProviderConfigurationError
-from webconferencing.identity import IdentityDirectory
-from webconferencing.provider import CallProvider
+{identity_import}from webconferencing.provider import CallProvider
 
 TYPE = {n.name!r}
 TITLE = {n.title!r}
@@ -210,17 +224,16 @@ SETTING_MAX_LENGTH = 500
 
 
 class {n.class_name}Provider(CallProvider):
-    """``identities`` is injected by the container (it is named in the signature)."""
+    """{doc}"""
 
-    def __init__(self, identities: IdentityDirectory, params: InitParams | None = None):
+    def __init__({signature}):
         super().__init__(params)
         self.url = URL
         for name in REQUIRED:
             if not self.setting(name):
                 raise ProviderConfigurationError(
                     f"{{type(self).__name__}}: provider-configuration property '{{name}}' is required and must not "
-                    f"be empty (set {{PROPERTY_PREFIX}}{{name}} in exo.properties)", key=name)
-        identities.register_im_type(TYPE, TITLE)
+                    f"be empty (set {{PROPERTY_PREFIX}}{{name}} in exo.properties)", key=name){register}
 
     def setting(self, name: str) -> str:
         return (self.config.get(name) or "").strip()
@@ -351,6 +364,11 @@ def settings_html(c: Connector) -> str:
 def starter_test(c: Connector) -> str:
     n = c.names
     unset = [s for s in c.settings if s.required and not s.default]  # without them the server does not start
+    fixtures = "exo_login, exo_page" if c.accounts else "exo_page"
+    accounts = (f'''
+    for user in ("john", "mary"):
+        exo_login(user).set_im_account(TYPE, f"{{user}}.{n.name}")  # the button needs an account on both sides'''
+                if c.accounts else "")
     properties = ""
     if unset:
         values = "".join(f"\n        {json.dumps(c.property_name(s))}: {json.dumps('test-' + s.name)}," for s in unset)
@@ -386,9 +404,7 @@ def test_the_provider_is_listed_active(exo_login):
     assert {{p["type"]: p["active"] for p in providers}} == {{TYPE: True}}
 
 
-def test_john_calls_mary_who_accepts_and_both_see_the_call_page(exo_login, exo_page):
-    for user in ("john", "mary"):
-        exo_login(user).set_im_account(TYPE, f"{{user}}.{n.name}")  # the button needs an account on both sides
+def test_john_calls_mary_who_accepts_and_both_see_the_call_page({fixtures}):{accounts}
     john = exo_page("john", "/portal/profile/mary", ready=TYPE)
     mary = exo_page("mary", "/portal/people", ready=TYPE)
     with john.expect_popup() as opened:
@@ -405,16 +421,25 @@ def browser_module(text: str, c: Connector) -> str:
     """The template's module with its header and its two-field settings form made the new connector's."""
     n = c.names
     where = "browser module"
+    button = (f"a call button where the current user and at least one other\n * party have a {n.title} IM account"
+              if c.accounts else "a call button for every other party (no account\n * needed)")
     header = text[:text.index("*/") + 2]
     text = text.replace(header, f'''/**
- * {n.title} provider module for Web Conferencing: a call button where the current user and at least one other
- * party have a {n.title} IM account, stable call ids (p/<sorted ids> for 1:1, g/<space or room> for groups), ringing
+ * {n.title} provider module for Web Conferencing: {button}, stable call ids (p/<sorted ids> for 1:1, g/<space or room> for groups), ringing
  * through the user channel (accept / decline; no ring for users in Do Not Disturb), the call window of
  * /{n.name}/call/<id>, and the settings form on the admin page.
  *
  * The call window, not this page, joins the call: the tab that hosts the call is the one whose closing leaves it.
  */''', 1)
-    text = edit(text, "// the template's `ims`", "// who has an account of this type", where)
+    if c.accounts:
+        text = edit(text, "// the template's `ims`", "// who has an account of this type", where)
+    else:
+        text = edit(text, "webConferencing.callParticipants(context, target, TYPE); // the template's `ims`",
+                    "webConferencing.callParticipants(context, target, null); // everyone: no account needed",
+                    where)
+        check = text[text.index("      if (!webConferencing.imAccount(context.currentUser, TYPE)) {"):]
+        check = check[:check.index("      }\n") + len("      }\n")]
+        text = edit(text, check, "", where)
     text = edit(text, """          var changes = {
             clientId: form.elements.clientId.value.trim(),
             apiKey: form.elements.apiKey.value.trim()
@@ -494,9 +519,10 @@ def plan(c: Connector, dest: Path) -> Plan:
 
 def new_connector(name: str, dest: Path, *, title: str | None = None, description: str | None = None,
                   settings: tuple[Setting, ...] | list[Setting] = (), class_name: str | None = None,
-                  dry_run: bool = False) -> Plan:
+                  accounts: bool = True, dry_run: bool = False) -> Plan:
     """Write the connector to ``dest/<name>`` (every text made before anything is written); returns the plan."""
-    connector = Connector.of(name, title=title, description=description, settings=settings, class_name=class_name)
+    connector = Connector.of(name, title=title, description=description, settings=settings, class_name=class_name,
+                             accounts=accounts)
     made = plan(connector, dest)
     if made.target.exists():
         raise NewConnectorError(f"{made.target} already exists: choose another name or remove it")
@@ -535,6 +561,8 @@ def main(argv: list[str] | None = None, interactive: bool | None = None) -> int:
     parser.add_argument("--setting", action="append", default=None, metavar="NAME[:required][:secret][=DEFAULT]",
                         help="a setting of the connector (repeatable); read from webconferencing.<name>.NAME")
     parser.add_argument("--no-settings", action="store_true", help="the connector has no settings (do not ask)")
+    parser.add_argument("--no-account", action="store_true",
+                        help="calls need no IM account: every user gets a button for every other party")
     parser.add_argument("--class-name", help="Python class prefix (default: from the title), e.g. AcmeCall")
     parser.add_argument("--dest", type=Path, default=ROOT / "extensions",
                         help="extensions folder (default: ./extensions)")
@@ -556,7 +584,7 @@ def main(argv: list[str] | None = None, interactive: bool | None = None) -> int:
         else:
             settings = []
         made = new_connector(args.name, args.dest, title=title, description=description, settings=settings,
-                             class_name=args.class_name, dry_run=args.dry_run)
+                             class_name=args.class_name, accounts=not args.no_account, dry_run=args.dry_run)
     except NewConnectorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -23,10 +23,10 @@ SETTINGS = ["serverUrl:required=https://call.acme.example", "apiKey:secret", "ro
 EXO_CONTAINER = os.path.join(os.path.dirname(sys.executable), "exo-container")
 
 
-def make(dest, *settings: str, name: str = "acmecall", title: str = "Acme Call"):
+def make(dest, *settings: str, name: str = "acmecall", title: str = "Acme Call", accounts: bool = True):
     """A connector in ``dest``. Connectors booted in this process need names of their own: the kernel keeps each
     class it loaded by its dotted name."""
-    return new_connector.new_connector(name, dest, title=title, description=DESCRIPTION,
+    return new_connector.new_connector(name, dest, title=title, description=DESCRIPTION, accounts=accounts,
                                        settings=[new_connector.Setting.parse(s) for s in settings])
 
 
@@ -152,6 +152,15 @@ def test_a_connector_without_settings_boots_clean_with_a_form_that_says_so(tmp_p
     assert "<input" not in form and "Quiet Call has no settings of its own." in form
 
 
+def test_a_connector_needing_no_account_registers_no_im_type_and_offers_everyone_a_button(tmp_path, boot_product):
+    make(tmp_path / "extensions", name="opencall", title="Open Call", accounts=False)
+    container = boot_product(tmp_path / "extensions")
+    assert container.problems == []
+    assert container.get_component_instance_of_type(IdentityDirectory).get_im_types() == {}
+    module = (tmp_path / "extensions/opencall/static/js/webconferencing-opencall.js").read_text(encoding="utf-8")
+    assert "webConferencing.callParticipants(context, target, null)" in module and "imAccount(" not in module
+
+
 @pytest.mark.parametrize("spec, message", [
     ("server-url", "one camelCase word"), ("title", "the core already uses"), ("apiKey:hidden", "unknown flag"),
     ("serverUrl=a}b", "may not hold"),
@@ -192,10 +201,11 @@ def test_without_a_terminal_it_asks_nothing_and_prints_the_properties(tmp_path):
         tmp_path / "acmecall/WEB-INF/conf/acmecall/configuration.xml").read_text(encoding="utf-8")
 
 
-def test_the_generated_starter_test_passes_as_generated(tmp_path):
+@pytest.mark.parametrize("accounts", [True, False], ids=["with-im-accounts", "no-account"])
+def test_the_generated_starter_test_passes_as_generated(tmp_path, accounts):
     """In a subprocess, from the extensions folder, as the author runs it: a real server (given a value for the
     required setting that has no default), john calls mary in Chromium, mary accepts, both call windows join."""
-    make(tmp_path, *SETTINGS, "token:required")
+    make(tmp_path, *SETTINGS, "token:required", accounts=accounts)
     done = subprocess.run([sys.executable, "-m", "pytest", "acmecall/tests", "-q", "-p", "no:cacheprovider"],
                           cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=280)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
