@@ -76,6 +76,7 @@
         this.view.showLocal(stream);
         this.showDevices();
         this.state.apply("mediaReady");
+        this.iceServers = await this.fetchIceServers();
         this.clientId = await webConferencing.whenConnected();
         if (this.state.isEnded()) {
           return; // hung up while the page was connecting: nothing to undo
@@ -177,6 +178,30 @@
       });
     }
 
+    /**
+     * The ICE servers of this call. With TURN credentials configured on the server (`iceServersUrl` in the
+     * settings), they are asked for when the call starts: they expire (webconferencing.webrtc.turn.ttl), so they are
+     * never kept in the page's settings. Without them, or when the request fails, the static servers.
+     */
+    async fetchIceServers() {
+      var settings = this.provider.settings();
+      var fallback = settings.iceServers || [];
+      if (!settings.iceServersUrl) {
+        return fallback;
+      }
+      try {
+        var response = await fetch(settings.iceServersUrl, { credentials: "same-origin", cache: "no-store" });
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        var body = await response.json();
+        return Array.isArray(body.iceServers) ? body.iceServers : fallback;
+      } catch (err) {
+        this.log.warn("No TURN credentials for call " + this.id + ": using the static ICE servers", err);
+        return fallback;
+      }
+    }
+
     // -- peers --
 
     peer(peerId, userId) {
@@ -189,7 +214,7 @@
         }
         var stream = this.media.stream;
         var peer = new webrtc.Peer(peerId, userId, {
-          iceServers: this.provider.settings().iceServers || [],
+          iceServers: this.iceServers || this.provider.settings().iceServers || [],
           tracks: this.media.tracks().map(function(track) {
             return [track, stream];
           }),
