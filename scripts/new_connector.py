@@ -437,9 +437,10 @@ def browser_module(text: str, c: Connector) -> str:
         text = edit(text, "webConferencing.callParticipants(context, target, TYPE); // the template's `ims`",
                     "webConferencing.callParticipants(context, target, null); // everyone: no account needed",
                     where)
-        check = text[text.index("      if (!webConferencing.imAccount(context.currentUser, TYPE)) {"):]
-        check = check[:check.index("      }\n") + len("      }\n")]
-        text = edit(text, check, "", where)
+        check = re.findall(r"      if \(!webConferencing\.imAccount\(context\.currentUser, TYPE\)\) \{\n.*?\n      \}\n",
+                           text, re.DOTALL)
+        text = edit(text, check[0] if check else "if (!webConferencing.imAccount(context.currentUser, TYPE))", "",
+                    where)  # the button's "no account, no button" check
     text = edit(text, """          var changes = {
             clientId: form.elements.clientId.value.trim(),
             apiKey: form.elements.apiKey.value.trim()
@@ -468,6 +469,7 @@ def call_page(text: str, c: Connector) -> str:
 class Plan:
     """Every file to write: its path in the new folder, and where its text comes from."""
 
+    connector: Connector
     target: Path
     files: dict[Path, Callable[[], str]] = field(default_factory=dict)
     sources: dict[Path, str] = field(default_factory=dict)  # for the listing: template file or "written"
@@ -491,7 +493,7 @@ def plan(c: Connector, dest: Path) -> Plan:
         f"static/js/webconferencing-{n.name}.js": browser_module,
         f"{n.name}/templates/{n.name}/call.html": call_page,
     }
-    result = Plan(target)
+    result = Plan(c, target)
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if path.is_dir() or any(part in SKIPPED for part in relative.parts) or path.suffix == ".pyc":
@@ -591,11 +593,9 @@ def main(argv: list[str] | None = None, interactive: bool | None = None) -> int:
     for path in made.files:
         print(f"{'would write' if args.dry_run else 'wrote'} {path}  ({made.sources[path]})")
     if not args.dry_run:
-        connector = Connector.of(args.name, title=title, description=description, settings=settings,
-                                 class_name=args.class_name)
         print(f"\nConnector '{args.name}' created in {made.target}; restart exo-server to load it.")
         print("Its lines for exo.properties (uncomment what you pin; a required setting without default must be set):\n")
-        print("\n".join(connector.properties_lines()))
+        print("\n".join(made.connector.properties_lines()))
         print(f"\nIts starter test: pytest {made.target / 'tests'}")
     return 0
 
