@@ -309,9 +309,12 @@ class ExoTab:
                              and accept(f["data"]), timeout)
 
     def close(self) -> None:
+        """Close it; one the server already closed is closed."""
+        import websocket
+
         try:
             self.ws.close()
-        except OSError:
+        except (OSError, websocket.WebSocketException):
             pass
 
 
