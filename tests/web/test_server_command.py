@@ -36,6 +36,25 @@ def test_check_reports_a_broken_configuration_with_file_and_line(tmp_path):
     assert "no.such" in result.stderr
 
 
+import pytest
+
+
+@pytest.mark.parametrize("prop, value", [("webconferencing.db.busy.timeout", "soon"),
+                                         ("webconferencing.db.pool.size", "0"),
+                                         ("webconferencing.ring.timeout.seconds", "-1"),
+                                         ("webconferencing.identity.cache.seconds", "x")])
+def test_a_bad_core_value_stops_the_server_naming_the_property_without_a_traceback(tmp_path, prop, value):
+    (tmp_path / "exo.properties").touch()
+    result = run("--config", str(REPO / "configuration.xml"), "--properties", str(tmp_path / "exo.properties"),
+                 "--extensions", str(EXTENSIONS), "--port", "0", "-D", f"exo.data.dir={tmp_path}",
+                 "-D", f"webconferencing.db.url=sqlite:///{tmp_path / 'db.sqlite'}", "-D", f"{prop}={value}",
+                 cwd=tmp_path)
+
+    assert result.returncode != 0
+    assert prop in result.stderr and value in result.stderr.split(prop, 1)[1]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_several_workers_without_redis_are_refused(tmp_path):
     result = run("--config", str(REPO / "configuration.xml"), "--workers", "2",
                  "-D", f"exo.data.dir={tmp_path}", cwd=tmp_path)

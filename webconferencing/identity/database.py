@@ -81,7 +81,8 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
         try:
             cache_seconds = float(_value(params, "cache-seconds", "5"))
         except ValueError:
-            raise ConfigurationError(f"DatabaseIdentityDirectory: cache-seconds must be a number, "
+            raise ConfigurationError(f"DatabaseIdentityDirectory: cache-seconds (webconferencing.identity.cache.seconds) "
+                                     f"must be a number, "
                                      f"not '{_value(params, 'cache-seconds', '')}'") from None
         self._cache = _TTLCache(cache_seconds)
         self.dao = IdentityDAO()

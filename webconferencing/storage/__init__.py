@@ -60,14 +60,21 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
-def _whole_number(params: InitParams | None, name: str, default: int, *, low: int) -> int:
+# the property each init-param is given by in configuration.xml, named in errors (an admin sets the property)
+_PROPERTIES = {"url": "webconferencing.db.url", "busy-timeout": "webconferencing.db.busy.timeout",
+               "synchronous": "webconferencing.db.synchronous", "pool-size": "webconferencing.db.pool.size",
+               "pool-wait-seconds": "webconferencing.db.pool.wait.seconds"}
+
+
+def _whole_number(params: InitParams | None, name: str, default: int, *, low: int, unit: str = "whole number") -> int:
     raw = _value(params, name, str(default))
+    where = f"Database: {name} ({_PROPERTIES.get(name, name)})"
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"Database: {name} must be a whole number, not '{raw}'") from None
+        raise ConfigurationError(f"{where} must be a {unit}, not '{raw}'") from None
     if value < low:
-        raise ConfigurationError(f"Database: {name} must be at least {low}, not {value}")
+        raise ConfigurationError(f"{where} must be at least {low}, not {value}")
     return value
 
 
@@ -100,11 +107,7 @@ class Database(Startable):
 
     def __init__(self, params: InitParams | None = None):
         self.url = _value(params, "url", DEFAULT_URL)
-        try:
-            self.busy_timeout = int(_value(params, "busy-timeout", "10000"))
-        except ValueError:
-            raise ConfigurationError(f"Database: busy-timeout must be a number of milliseconds, "
-                                     f"not '{_value(params, 'busy-timeout', '')}'") from None
+        self.busy_timeout = _whole_number(params, "busy-timeout", 10000, low=0, unit="number of milliseconds")
         self.synchronous = _value(params, "synchronous", "NORMAL").upper()
         self.pool_size = _whole_number(params, "pool-size", DEFAULT_POOL_SIZE, low=1)
         self.pool_wait_seconds = _whole_number(params, "pool-wait-seconds", DEFAULT_POOL_WAIT, low=1)

@@ -13,6 +13,7 @@ from gunicorn.arbiter import Arbiter
 from gunicorn.workers.ggevent import GeventWorker
 
 from exo_container.boot import boot
+from exo_container.errors import KernelError
 from webconferencing.errors import ProviderConfigurationError
 
 from webconferencing.observability.logs import console_line
@@ -99,7 +100,13 @@ class ExoServerApplication(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        self.container = boot(self.options.configuration, **self.options.boot_arguments())
+        try:
+            self.container = boot(self.options.configuration, **self.options.boot_arguments())
+        except KernelError as exc:  # a component refused its configuration: its message says what and where
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            print("exo-server: not starting: fix the value named above (exo.properties, -D or EXO_* environment)",
+                  file=sys.stderr, flush=True)
+            raise SystemExit(Arbiter.WORKER_BOOT_ERROR) from None  # the master halts instead of respawning
         misconfigured = provider_configuration_errors(self.container.problems)
         if misconfigured and not self.options.lenient:  # --lenient skips it, as it skips any broken plugin
             # The kernel, like eXo, only skips a plugin that fails to build; but a connector whose configuration is
