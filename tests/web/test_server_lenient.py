@@ -5,7 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .harness import Server
+import requests
+
+from .harness import REST, OpenApi, Server, User
 
 
 def broken_extension(tmp_path: Path) -> tuple[Path, Path]:
@@ -38,6 +40,21 @@ def test_lenient_starts_without_the_broken_file(tmp_path):
         assert f"{conf}:3:" in server.log()  # still reported
     finally:
         assert server.stop() == 0
+
+
+def test_after_a_lenient_start_the_admin_page_lists_what_was_skipped(tmp_path):
+    folder, conf = broken_extension(tmp_path)
+    server = Server(tmp_path / "data", args=["--extensions", str(folder), "--lenient"]).start()
+    try:
+        admin = User(server, OpenApi(requests.get(f"{server.base}{REST}/openapi.json", timeout=5).json()), "john")
+        page = admin.http.get(f"{server.base}/portal/admin", timeout=5)
+        plain = User(server, admin.openapi, "mary").http.get(f"{server.base}/portal/admin", timeout=5)
+    finally:
+        server.stop()
+    assert page.status_code == 200
+    assert "Configuration problems at start-up" in page.text and f"{conf}:3:" in page.text
+    assert "--lenient" in page.text
+    assert plain.status_code == 403  # problems name files and classes: administrators only
 
 
 def test_strict_and_lenient_together_are_a_usage_error(tmp_path):

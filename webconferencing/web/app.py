@@ -64,6 +64,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
                                      settings.login_window_seconds),
         release_database=_component(container, Database).release,
         quotas=quotas,
+        configuration_problems=tuple((p.severity, str(p)) for p in getattr(container, "problems", ())),
     )
 
     app = Flask(__name__)

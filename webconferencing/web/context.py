@@ -39,6 +39,8 @@ class WebContext:
     release_database: Callable[[], None]
     #: per-user quotas of call and room creations and of open websockets (shared through Redis when configured)
     quotas: "Quotas"
+    #: what the kernel reported at boot, ``(severity, text)``: with --lenient, the files and plugins it skipped
+    configuration_problems: tuple[tuple[str, str], ...] = ()
 
 
 def web_context() -> WebContext:

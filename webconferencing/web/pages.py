@@ -230,7 +230,7 @@ def admin():
     if not user.is_admin:
         raise AccessDenied(f"User {user.id} is not an administrator")
     return render_portal("portal/admin.html", user, providers=providers_config(), section="admin",
-                         with_inactive=True)
+                         with_inactive=True, problems=web_context().configuration_problems)
 
 
 # --- extension web content ---------------------------------------------------------------
