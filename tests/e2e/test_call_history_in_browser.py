@@ -209,3 +209,23 @@ def test_a_ring_the_browser_blocks_is_shown_until_a_gesture_lets_it_sound(ring_s
     finally:
         bob.context.close()
         root.context.close()
+
+
+def test_a_call_its_caller_gives_up_is_counted_as_missed_at_once(ring_server, browser):
+    mary = signed_in_page(browser, ring_server.base_url, "mary", "/portal/people")
+    john = signed_in_page(browser, ring_server.base_url, "john", "/portal/people")
+    try:
+        wait_provider_ready(mary, "myconnector")
+        badge = mary.locator(".topbar .missed-badge")
+        before = int(badge.get_attribute("data-count"))
+        call_id = place_call(john, "john", "mary")
+        expect(mary.locator(f".myconnector-incoming[data-call-id='{call_id}']")).to_be_visible()
+
+        john.evaluate("id => webConferencing.updateUserCall(id, 'leaved')", call_id)  # john hangs up first
+
+        expect(badge).to_have_attribute("data-count", str(before + 1))
+        mary.reload()
+        expect(mary.locator(".topbar .missed-badge")).to_have_attribute("data-count", str(before + 1))
+    finally:
+        mary.context.close()
+        john.context.close()

@@ -97,9 +97,10 @@ class CallHistoryDAO:
         """Up to ``limit`` entries of the user, newest end first, older than ``before`` when given."""
         query = CallHistoryRecord.select().where(CallHistoryRecord.user_id == user_id)
         if before is not None:
-            query = query.where((CallHistoryRecord.ended_at < before.ended_at)
-                                | ((CallHistoryRecord.ended_at == before.ended_at)
-                                   & (CallHistoryRecord.id < before.entry_id)))
+            # the first term bounds the index range, the second breaks ties of equal ends by id
+            query = query.where((CallHistoryRecord.ended_at <= before.ended_at)
+                                & ((CallHistoryRecord.ended_at < before.ended_at)
+                                   | (CallHistoryRecord.id < before.entry_id)))
         query = query.order_by(CallHistoryRecord.ended_at.desc(), CallHistoryRecord.id.desc()).limit(limit)
         return [StoredHistoryEntry(_entry(row), Cursor(_date(row.ended_at), row.id)) for row in query]
 
