@@ -213,7 +213,9 @@
     /** The settings form, built element by element (its error line shows server text). */
     function settingsForm() {
       var form = el("form", "settingsForm");
-      form.appendChild(el("h2", null, "WebRTC settings"));
+      var title = el("h2", null, "WebRTC settings");
+      title.id = "webrtc-settings-title";
+      form.appendChild(title);
       var servers = el("label", null, "ICE servers (JSON, or stun: URLs separated by commas; empty: none)");
       var textarea = el("textarea");
       textarea.name = "iceServers";
@@ -254,6 +256,7 @@
         popup.id = "webrtc-settings-popup";
         popup.setAttribute("role", "dialog");
         popup.setAttribute("aria-modal", "true");
+        popup.setAttribute("aria-labelledby", "webrtc-settings-title");
         var form = settingsForm();
         popup.appendChild(form);
         var servers = config.iceServers || [];
