@@ -152,3 +152,19 @@ def test_a_scrape_while_the_database_is_away_reports_the_census_down_and_everyth
     assert scraped[("webconferencing_census_up", ())] == 0
     assert not any(name == "webconferencing_active_calls" for name, _ in scraped)
     assert ("webconferencing_login_failures_total", ()) in scraped
+
+
+def test_a_call_started_then_deleted_counts_once_started_and_once_stopped(app):
+    client = app.test_client()
+    csrf = client.post(f"{REST}/auth/login", json={"username": "mary", "password": "gtn"}).get_json()["csrfToken"]
+    labels = {"provider": "signal", "owner_type": "user"}
+    started = value(app, "webconferencing_calls_started_total", **labels)
+    stopped = value(app, "webconferencing_calls_stopped_total", **labels)
+
+    assert client.post(f"{REST}/call/p/james-mary", headers={"X-CSRF-Token": csrf}, json={
+        "ownerType": "user", "provider": "signal", "participants": ["mary", "james"]}).status_code == 200
+    assert value(app, "webconferencing_calls_started_total", **labels) == started + 1
+    assert client.delete(f"{REST}/call/p/james-mary", headers={"X-CSRF-Token": csrf}).status_code in (200, 204)
+
+    assert value(app, "webconferencing_calls_stopped_total", **labels) == stopped + 1
+    assert value(app, "webconferencing_calls_started_total", **labels) == started + 1
