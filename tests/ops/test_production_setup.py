@@ -178,6 +178,7 @@ def test_a_client_on_one_process_calls_a_user_on_the_other_and_both_report_it(de
 
     started = ("webconferencing_operation_duration_seconds_count", (("operation", "add_call"), ("status", "ok")))
     assert scrape(a)[started] == 1 and scrape(b).get(started, 0) == 0  # counted where it happened
+    assert metric(a, "webconferencing_calls_started_total", provider="signal", owner_type="user") == 1
     for server in (a, b):  # the census is the deployment's: the same on both
         assert metric(server, "webconferencing_active_calls", provider="signal", owner_type="user") == 1
         assert metric(server, "webconferencing_joined_participants", provider="signal", owner_type="user") == 2
