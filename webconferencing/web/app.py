@@ -1,7 +1,9 @@
 """The Flask application factory: the web front end of one booted container.
 
-``create_app(container)`` looks the core components up in the container (it never builds them: wiring is the
-kernel's job), reads the server settings from the container's property store and registers the blueprints. The app
+``create_app(container)`` receives the core components through dependency-injector's wiring of the container
+(``@inject`` + ``Provide["<provider name>"]``, :meth:`exo_container.ExoContainer.wire`): it never builds nor looks
+them up by hand, so a provider overridden in the container (a test's, an operator's replacement) is what the web
+layer gets. It reads the server settings from the container's property store and registers the blueprints. The app
 owns the :class:`~.hub.ChannelHub`; :func:`shutdown_app` closes it (websockets told "going away") before the
 container stops.
 """
@@ -9,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+from dataclasses import dataclass
 
+from dependency_injector.wiring import Provide, inject
 from flask import Flask
 
 from webconferencing.broker import Broker
@@ -35,12 +40,36 @@ SESSION_COOKIE = "exo_webconf_session"
 TRANSPORT_FRAME_FACTOR = 16  # frames up to 16x the protocol limit get an error frame; beyond, the socket is cut
 
 
-def _component(container, cls: type):
-    instance = container.get_component_instance_of_type(cls)
-    if instance is None:
-        raise LookupError(f"The container has no {cls.__module__}.{cls.__qualname__} component: "
-                          f"check configuration.xml")
-    return instance
+@dataclass(frozen=True)
+class CoreComponents:
+    """What the web layer takes from the container."""
+
+    service: WebConferencingService
+    identities: IdentityDirectory
+    broker: Broker
+    call_log: CallLogService
+    sessions: SessionStore
+    database: Database
+
+
+@inject
+def _core_components(service: WebConferencingService = Provide["web_conferencing_service"],
+                     identities: IdentityDirectory = Provide["identity_directory"],
+                     broker: Broker = Provide["broker"],
+                     call_log: CallLogService = Provide["call_log_service"],
+                     sessions: SessionStore = Provide["session_store"],
+                     database: Database = Provide["database"]) -> CoreComponents:
+    core = CoreComponents(service, identities, broker, call_log, sessions, database)
+    missing = [name for name, value in vars(core).items() if isinstance(value, Provide)]
+    if missing:  # an unwired marker stays a marker: say which component configuration.xml lacks
+        raise LookupError(f"The container has no component for {missing}: check configuration.xml")
+    return core
+
+
+def core_components(container) -> CoreComponents:
+    """The core components of ``container``, through its dependency-injector wiring."""
+    container.wire(modules=[sys.modules[__name__]])
+    return _core_components()
 
 
 def create_app(container, settings: ServerSettings | None = None) -> Flask:
@@ -48,21 +77,21 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     if settings is None:
         settings = ServerSettings.from_properties(container.properties.as_dict())
     settings = settings.with_secret()
-    service = _component(container, WebConferencingService)
-    broker = _component(container, Broker)
+    core = core_components(container)
+    service, broker = core.service, core.broker
     quotas = Quotas.from_settings(settings)  # per-user creation and open-socket quotas, in Redis when configured
     ctx = WebContext(
         service=service,
-        identities=_component(container, IdentityDirectory),
+        identities=core.identities,
         broker=broker,
-        call_log=_component(container, CallLogService),
+        call_log=core.call_log,
         settings=settings,
-        sessions=_component(container, SessionStore),
+        sessions=core.sessions,
         commands=CallCommands(service, quotas),
         hub=create_hub(container, service, broker, settings.grace_seconds),
         login_throttle=LoginThrottle(settings.login_max_failures, settings.login_max_address_failures,
                                      settings.login_window_seconds),
-        release_database=_component(container, Database).release,
+        release_database=core.database.release,
         quotas=quotas,
         configuration_problems=tuple((p.severity, str(p)) for p in getattr(container, "problems", ())),
     )
