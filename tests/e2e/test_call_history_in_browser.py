@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
-RING_SECONDS = 4
+RING_SECONDS = 8  # long enough for the keyboard tests on a busy machine, short enough to wait for
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,11 @@ def place_call(page, caller: str, callee: str) -> str:
         provider: "myconnector", title: title, participants: [caller, callee]})
         .then(() => webConferencing.updateUserCall(id, "joined"))""", [call_id, caller, callee, HOSTILE])
     return call_id
+
+
+def end_call(page, call_id: str) -> None:
+    """Stop the call for everyone, if it still runs, so the next test can place it again."""
+    page.evaluate("id => webConferencing.updateUserCall(id, 'stopped').catch(() => null)", call_id)
 
 
 def assert_no_script_ran(page) -> None:
@@ -97,6 +102,7 @@ def test_call_back_rings_the_other_party_with_the_same_provider(ring_server, bro
         expect(mary.locator(f".myconnector-incoming[data-call-id='{call_id}']")).to_be_visible()
         assert_no_script_ran(john)
     finally:
+        end_call(john, "p/john-mary")
         john.context.close()
         mary.context.close()
 
@@ -143,6 +149,7 @@ def test_enter_on_accept_answers_the_incoming_call(ring_server, browser):
             bob.keyboard.press("Enter")
         expect(dialog).to_have_count(0)
     finally:
+        end_call(root, "p/bob-root")
         bob.context.close()
         root.context.close()
 
@@ -229,3 +236,20 @@ def test_a_call_its_caller_gives_up_is_counted_as_missed_at_once(ring_server, br
     finally:
         mary.context.close()
         john.context.close()
+
+
+def test_the_incoming_call_dialog_fits_a_390_px_screen(ring_server, browser):
+    bob = signed_in_page(browser, ring_server.base_url, "bob", "/portal/people", viewport={"width": 390, "height": 844})
+    root = signed_in_page(browser, ring_server.base_url, "root", "/portal/people")
+    try:
+        wait_provider_ready(bob, "myconnector")
+        place_call(root, "root", "bob")
+        dialog = bob.locator(".myconnector-incoming[data-call-id='p/bob-root']")
+        expect(dialog).to_be_visible()
+        box = dialog.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert bob.evaluate("document.scrollingElement.scrollWidth") <= 390
+        dialog.locator("button.decline").click()
+    finally:
+        bob.context.close()
+        root.context.close()
