@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .calls.guests import is_guest
 from .calls.history import HistoryEntry
 from .errors import InvalidCallArgument
-from .info import OwnerInfo
+from .info import OwnerType
 from .service import WebConferencingService
 from .storage import utcnow
 from .storage.history import CallHistoryDAO, Cursor
@@ -65,19 +66,30 @@ class CallHistory:
         with self.service.database.write():
             self.dao.mark_seen(user_id, when or utcnow())
 
+    def _owner_title(self, entry: HistoryEntry) -> str:
+        """The owner's name now; its id once it is gone from the directory (a deleted room, say)."""
+        identities = self.service.identities
+        find = {OwnerType.USER: identities.get_user, OwnerType.SPACE: identities.get_space,
+                OwnerType.CHAT_ROOM: identities.get_room}.get(entry.owner_type)
+        owner = find(entry.owner_id) if find else None
+        return owner.title if owner is not None else entry.owner_id
+
+    def _party(self, party_id: str) -> dict:
+        """A guest by the name they gave while their call lasts (the guest goes with it), a user by their name."""
+        if is_guest(party_id):
+            guest = self.service.invites.guest(party_id)
+            return {"id": party_id, "type": "guest", "title": guest.display_name if guest else "Guest"}
+        user = self.service.identities.get_user(party_id)
+        return {"id": party_id, "type": "user", "title": user.title if user else party_id}
+
     def _json(self, entry: HistoryEntry, provider_active: bool) -> dict:
-        owner = self.service._owner_or_none_of(entry.owner_id, entry.owner_type)
-        owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(entry.owner_id, entry.owner_type, entry.owner_id)
-        parties = []
-        for uid in entry.parties:
-            user = self.service._participant_user(uid)
-            parties.append({"id": user.id, "type": user.type, "title": user.title})
         return {
             "callId": entry.call_id, "providerType": entry.provider_type, "providerActive": provider_active,
-            "title": entry.title, "owner": {"id": owner_info.id, "type": owner_info.type, "title": owner_info.title},
+            "title": entry.title,
+            "owner": {"id": entry.owner_id, "type": entry.owner_type, "title": self._owner_title(entry)},
             "direction": str(entry.direction), "outcome": str(entry.outcome),
             "startedAt": _iso(entry.started_at), "endedAt": _iso(entry.ended_at),
-            "durationSeconds": entry.duration_seconds, "parties": parties,
+            "durationSeconds": entry.duration_seconds, "parties": [self._party(uid) for uid in entry.parties],
         }
 
 

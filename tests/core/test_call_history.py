@@ -124,3 +124,16 @@ def test_missed_calls_count_until_seen(service):
     history.mark_seen("mary")
 
     assert history.missed_count("mary") == 0
+
+
+def test_a_group_call_entry_names_its_space_and_the_other_parties(service):
+    call_id = group_call_id(SPACE)
+    service.add_call(call_id, SPACE, "space", "Weekly", "mycall", ["john", "mary", "james"])
+    service.join_call(call_id, "john", "tab-john")
+    service.join_call(call_id, "mary", "tab-mary")
+    service.leave_call(call_id, "mary", "tab-mary")
+
+    [mary] = entries(service, "mary")
+    assert mary["owner"] == {"id": SPACE, "type": "space", "title": "Product Team"}
+    assert [(p["id"], p["type"], p["title"]) for p in mary["parties"]] == [
+        ("john", "user", "John Smith"), ("james", "user", "James Davis")]
