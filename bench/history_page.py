@@ -50,7 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db_url or f"sqlite:///{tmp}/bench.db"
-        container = boot(ROOT / "configuration.xml", extensions_dirs=[], system_properties={"webconferencing.db.url": url})
+        container = boot(ROOT / "configuration.xml", extensions_dirs=[],
+                         system_properties={"webconferencing.db.url": url})
         try:
             service = container.get_component_instance_of_type(WebConferencingService)
             dao = CallHistoryDAO()

@@ -30,8 +30,8 @@ def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as data, running_server(
-            Path(data), f"webconferencing.ring.timeout.seconds={RING_SECONDS}", "webconferencing.ring.check.seconds=0.5",
-            extensions=ROOT / "extensions") as server, \
+            Path(data), f"webconferencing.ring.timeout.seconds={RING_SECONDS}",
+            "webconferencing.ring.check.seconds=0.5", extensions=ROOT / "extensions") as server, \
             chromium() as browser:
         mary = signed_in_page(browser, server.base_url, "mary", "/portal/people", viewport=VIEWPORT)
         john = signed_in_page(browser, server.base_url, "john", "/portal/profile/mary", viewport=VIEWPORT)

@@ -15,8 +15,9 @@ RING_SECONDS = 8  # long enough for the keyboard tests on a busy machine, short 
 @pytest.fixture(scope="module")
 def ring_server(tmp_path_factory):
     """The product's connectors, calls ringing a few seconds only."""
-    with running_server(tmp_path_factory.mktemp("history-server"), f"webconferencing.ring.timeout.seconds={RING_SECONDS}",
-                        "webconferencing.ring.check.seconds=0.5", extensions=ROOT / "extensions") as running:
+    with running_server(tmp_path_factory.mktemp("history-server"),
+                        f"webconferencing.ring.timeout.seconds={RING_SECONDS}", "webconferencing.ring.check.seconds=0.5",
+                        extensions=ROOT / "extensions") as running:
         yield running
 
 
