@@ -5,6 +5,7 @@ credentials, as a browser makes it."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import shutil
 import signal
@@ -94,7 +95,9 @@ def allocate(server: tuple[str, int], username: str, password: str) -> tuple[str
             return transport.get_extra_info("sockname")
         finally:
             transport.close()
-    return asyncio.run(run())
+    # a thread of its own: the session's Playwright (browser tests) keeps an event loop running in the main thread
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_a_fresh_credential_gets_a_relay(coturn):

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.harness import (CHROMIUM, ROOT, chromium, running_server, signed_in_page,
-                               wait_provider_ready)
+from tests.e2e.harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
 PRODUCT_EXTENSIONS = f"exo.extensions.dirs={ROOT / 'extensions'}"
 DEMO_ORG = ROOT / "webconferencing" / "data" / "demo-org.json"
@@ -69,14 +68,6 @@ def server(tmp_path_factory):
     org = seeded_organisation(data_dir)
     with running_server(data_dir, PRODUCT_EXTENSIONS, f"webconferencing.identity.data.file={org}") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with chromium() as launched:
-        yield launched
 
 
 def open_as(browser, server, user: str, path: str):
