@@ -1,5 +1,6 @@
-"""Acceptance: a connector made from a copy of myconnector (scripts/new_connector.py, names changed only) is
-installed by dropping its folder in and restarting the server, and uninstalled by deleting it and restarting."""
+"""Acceptance: a connector made by scripts/new_connector.py (from myconnector: its own provider, plugin XML and
+settings; the browser flow with names changed) is installed by dropping its folder in and restarting the server,
+and uninstalled by deleting it and restarting."""
 from __future__ import annotations
 
 import shutil
@@ -65,7 +66,7 @@ def test_a_copied_connector_is_listed_active_with_a_button_and_goes_away_with_it
         try:
             wait_provider_ready(john, NAME)
             button = john.locator(".webconferencing-call[data-user-id=mary] .acmeCallAction")
-            expect(button).to_have_text(TITLE)
+            expect(button).to_have_text(f"Call with {TITLE}")  # an action, not a product name (issue 11)
             with john.expect_popup() as popup:
                 button.click()
             window = popup.value
