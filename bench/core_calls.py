@@ -1,17 +1,21 @@
-"""Throughput of the call core on SQLite: calls created, joined and left per second.
+"""Throughput of the call core on SQLite or PostgreSQL: calls created, joined and left per second.
 
-Boots the root configuration.xml (a fresh SQLite file in a temporary directory, the demo org, the in-process
-broker), registers a provider in code, then runs for each 1:1 call: add_call, both peers join, both leave (the call
-is deleted), and for group calls: every member joins from one tab then leaves (the call stops). Prints the
-throughput of whole calls and of single operations.
+Boots the root configuration.xml (a fresh SQLite file in a temporary directory, or with ``--postgresql`` a
+throw-away PostgreSQL cluster of Debian's packages, pooled as in production; the demo org, the in-process broker),
+registers a provider in code, then runs for each 1:1 call: add_call, both peers join, both leave (the call is
+deleted), and for group calls: every member joins from one tab then leaves (the call stops). Prints the throughput
+of whole calls and of single operations. On PostgreSQL it also prints the raw commit rate of psycopg on the same
+server (one single-row UPDATE per transaction), the ceiling every operation, a transaction of its own, is under.
 
-    python bench/core_calls.py [--calls 2000] [--profile]
+    python bench/core_calls.py [--calls 2000] [--postgresql] [--profile]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import pstats
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -64,14 +68,49 @@ def group_calls(service: WebConferencingService, count: int) -> int:
     return count * len(SPACE_MEMBERS) * 2
 
 
+def raw_commit_rate(url: str, seconds: float = 3.0) -> float:
+    """Transactions per second of plain psycopg: one single-row UPDATE, then COMMIT, over and over."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id int PRIMARY KEY, n bigint)")
+        conn.execute("INSERT INTO bench_raw VALUES (1, 0) ON CONFLICT DO NOTHING")
+        conn.commit()
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            conn.execute("UPDATE bench_raw SET n = n + 1 WHERE id = 1")
+            conn.commit()
+            count += 1
+        return count / (time.perf_counter() - started)
+
+
+def database_url(args, tmp: str, stack: contextlib.ExitStack) -> str:
+    if not args.postgresql:
+        return f"sqlite:///{tmp}/bench.db"
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres_server import PostgresServer, find_bindir, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        raise SystemExit(f"--postgresql: {reason}")
+    server = PostgresServer(find_bindir()).start()
+    stack.callback(server.stop)
+    url = server.create_database()
+    print(f"raw psycopg on this server: {raw_commit_rate(url):,.0f} commits/s (one UPDATE each)")
+    return url.replace("postgresql://", "postgresql+pool://", 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--postgresql", action="store_true", help="on a throw-away PostgreSQL cluster")
     parser.add_argument("--profile", action="store_true", help="print the 25 costliest functions (cProfile)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         container = boot(ROOT / "configuration.xml", extensions_dirs=[],
-                         system_properties={"webconferencing.db.url": f"sqlite:///{tmp}/bench.db"})
+                         system_properties={"webconferencing.db.url": database_url(args, tmp, stack),
+                                            "exo.data.dir": tmp,
+                                            "webconferencing.identity.password.hash": "pbkdf2:sha256:1000"})
         try:
             service = container.get_component_instance_of_type(WebConferencingService)
             service.add_provider(BenchProvider(None))

@@ -214,7 +214,7 @@ class WebConferencingService(Startable):
     # ---- calls: queries ----
 
     def _call_info(self, call: StoredCall) -> CallInfo:
-        return self._info(_model(call, {}))
+        return self._info(_model(call, {}), presence=True)
 
     @metered
     def get_call(self, call_id: str) -> CallInfo:
@@ -310,7 +310,7 @@ class WebConferencingService(Startable):
                 self._replace_stopped_group_call(existing, provider_type)
             self._persist(None, outcome)
         self._publish(outcome)
-        return self._info(outcome.call)
+        return self._info(outcome.call, presence=True)
 
     def _replace_stopped_group_call(self, existing: StoredCall, provider_type: str) -> None:
         if (existing.owner_type == OwnerType.USER or existing.state != CallState.STOPPED
@@ -517,13 +517,16 @@ class WebConferencingService(Startable):
         if after.is_group and outcome.active_users:
             self.calls.touch_group_calls(after.id, list(outcome.active_users), after.last_date)
 
-    def _info(self, call: Call) -> CallInfo:
-        """The call as handed out. A participant joined in another running call shows as ``incall``, so a caller
-        sees at once that the callee is busy (their ring is a waiting call, without ringtone)."""
+    def _info(self, call: Call, *, presence: bool = False) -> CallInfo:
+        """The call as handed out. With ``presence`` (a new call, and every read of one), a participant joined in
+        another running call shows as ``incall``, so a caller sees at once that the callee is busy (their ring is a
+        waiting call, without ringtone); the answers to joins and leaves skip that query (they are the hot path)."""
         owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
-        with self.database.read():
-            busy = self.calls.users_in_calls(list(call.participant_ids()), except_call=call.id)
+        busy: set[str] = set()
+        if presence:
+            with self.database.read():
+                busy = self.calls.users_in_calls(list(call.participant_ids()), except_call=call.id)
         participants = []
         for part in call.participants:
             user = self._participant_user(part.user_id)

@@ -58,6 +58,7 @@ _SQL = {
     "set_participant": "UPDATE wc_participant SET state = ?, client_id = ?, joined_at = ? "
                        "WHERE call_id = ? AND user_id = ?",
     "set_call_state": "UPDATE wc_call SET state = ?, last_date = ? WHERE id = ?",
+    "set_call": "UPDATE wc_call SET state = ?, title = ?, last_date = ? WHERE id = ?",
     "touch_call": "UPDATE wc_call SET last_date = ? WHERE id = ?",
     "insert_client": "INSERT INTO wc_participant_client (call_id, user_id, client_id) VALUES (?, ?, ?) "
                      "ON CONFLICT DO NOTHING",
@@ -206,16 +207,15 @@ class CallDAO:
         return clients
 
     def users_in_calls(self, user_ids: list[str], except_call: str | None = None) -> set[str]:
-        """Those of ``user_ids`` joined in a running call (other than ``except_call``)."""
+        """Those of ``user_ids`` joined in a running call (other than ``except_call``). Asked after every call
+        operation (the answer shows who is busy): written out in SQL, as the other hot-path statements."""
         if not user_ids:
             return set()
-        query = (ParticipantRecord.select(ParticipantRecord.user_id).distinct()
-                 .join(CallRecord, on=(ParticipantRecord.call == CallRecord.id))
-                 .where(ParticipantRecord.user_id.in_(user_ids) & (ParticipantRecord.state == "joined")
-                        & (CallRecord.state == "started")))
-        if except_call is not None:
-            query = query.where(CallRecord.id != except_call)
-        return {uid for (uid,) in query.tuples()}
+        db = database_proxy.obj
+        marks = ", ".join([db.param] * len(user_ids))
+        sql = (f"SELECT DISTINCT p.user_id FROM wc_participant p JOIN wc_call c ON c.id = p.call_id "
+               f"WHERE p.user_id IN ({marks}) AND p.state = 'joined' AND c.state = 'started' AND c.id <> {db.param}")
+        return {uid for (uid,) in db.execute_sql(sql, (*user_ids, except_call or "")).fetchall()}
 
     def ringing_call_ids(self, changed_before: dt.datetime) -> list[str]:
         """Started calls unchanged since ``changed_before`` in which someone is still invited (being rung)."""
@@ -231,7 +231,7 @@ class CallDAO:
         return row[0] if row else None
 
     def set_call(self, call_id: str, state: str, title: str, last_date: dt.datetime) -> None:
-        CallRecord.update(state=state, title=title, last_date=last_date).where(CallRecord.id == call_id).execute()
+        _run("set_call", state, title, _DATE_IN(last_date), call_id)
 
     def touch_group_calls(self, call_id: str, user_ids: list[str], when: dt.datetime) -> None:
         stamp = _DATE_IN(when)
