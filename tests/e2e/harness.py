@@ -13,11 +13,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
+
+from webconferencing.testing import ExoServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_EXTENSIONS = Path(__file__).resolve().parent / "fixtures" / "extensions"
@@ -34,48 +34,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@dataclass
-class ServerProcess:
-    """A running ``exo-server``; ``lines`` grows with its output."""
-
-    process: subprocess.Popen
-    base_url: str = ""
-    lines: list[str] = field(default_factory=list)
-    _changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def _pump(self) -> None:
-        assert self.process.stdout is not None
-        for raw in self.process.stdout:
-            line = raw.rstrip("\n")
-            with self._changed:
-                self.lines.append(line)
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    def wait_for_line(self, matches: Callable[[str], object], timeout: float = 15.0) -> str:
-        """The first output line (old or new) for which ``matches`` is truthy; TimeoutError after ``timeout``."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        with self._changed:
-            while True:
-                for line in self.lines[seen:]:
-                    if matches(line):
-                        return line
-                seen = len(self.lines)
-                left = deadline - time.monotonic()
-                if left <= 0 or (self.process.poll() is not None and seen == len(self.lines)):
-                    tail = "\n".join(self.lines[-30:])
-                    raise TimeoutError(f"no matching server output within {timeout}s; last lines:\n{tail}")
-                self._changed.wait(min(left, 0.5))
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+class ServerProcess(ExoServer):
+    """A running ``exo-server`` (the author kit's, webconferencing.testing), which the project's tests may also
+    kill as a crash would."""
 
     def kill(self) -> None:
         """End the server at once, as a crash would: gunicorn's master and its workers (its own process group; a
@@ -105,7 +66,7 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, cwd=data_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, bufsize=1, start_new_session=True)
-    server = ServerProcess(process)
+    server = ServerProcess(process, data_dir)
     threading.Thread(target=server._pump, name="exo-server-output", daemon=True).start()
     try:
         ready = server.wait_for_line(READY.search, timeout=30)

@@ -12,11 +12,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import requests
 import websocket
 from jsonschema import Draft202012Validator
+
+from webconferencing.testing import ExoTab, call_channel, is_event, user_channel  # noqa: F401 (re-exported)
 
 REPO = Path(__file__).resolve().parents[2]
 EXO_SERVER = Path(sys.executable).with_name("exo-server")
@@ -204,74 +206,12 @@ class User:
         return tab
 
 
-class Tab:
-    """One websocket (a browser tab). Frames that are not the awaited answer wait in ``inbox``."""
-
-    def __init__(self, ws: websocket.WebSocket, user_id: str):
-        self.ws = ws
-        self.user_id = user_id
-        self.client_id: str | None = None
-        self.inbox: list[dict] = []
-        self._ids = 0
+class Tab(ExoTab):
+    """One websocket (a browser tab): the author kit's tab (webconferencing.testing), plus raw frames and the check
+    that nothing arrives, which the project's own protocol tests need."""
 
     def send(self, frame: dict | str) -> None:
         self.ws.send(frame if isinstance(frame, str) else json.dumps(frame))
-
-    def _receive(self, timeout: float) -> dict | None:
-        self.ws.settimeout(timeout)
-        try:
-            raw = self.ws.recv()
-        except websocket.WebSocketTimeoutException:
-            return None
-        frame = json.loads(raw)
-        if frame.get("type") == "ping":
-            self.send({"type": "pong"})
-            return self._receive(timeout)
-        return frame
-
-    def wait_for(self, accept: Callable[[dict], bool], timeout: float = DEFAULT_TIMEOUT) -> dict:
-        for i, frame in enumerate(self.inbox):
-            if accept(frame):
-                return self.inbox.pop(i)
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            frame = self._receive(left)
-            if frame is None:
-                break
-            if accept(frame):
-                return frame
-            self.inbox.append(frame)
-        raise AssertionError(f"{self.user_id}: no expected frame within {timeout}s; inbox: {self.inbox}")
-
-    def request(self, frame: dict, timeout: float = DEFAULT_TIMEOUT) -> dict:
-        """Send a frame with a fresh correlation id; its answer (ack, result or error)."""
-        self._ids += 1
-        request_id = f"r{self._ids}"
-        self.send({**frame, "id": request_id})
-        return self.wait_for(lambda f: f.get("id") == request_id and f.get("type") in ("ack", "result", "error"),
-                             timeout)
-
-    def handshake(self, client_id: str | None = None) -> dict:
-        frame: dict[str, Any] = {"type": "handshake"}
-        if client_id:
-            frame["clientId"] = client_id
-        self.send(frame)
-        answer = self.wait_for(lambda f: f.get("type") in ("handshake", "error"))
-        assert answer["type"] == "handshake", answer
-        self.client_id = answer["clientId"]
-        return answer
-
-    def subscribe(self, channel: str) -> dict:
-        return self.request({"type": "subscribe", "channel": channel})
-
-    def call(self, command: str, **args) -> dict:
-        return self.request({"type": "call", "command": command, **args})
-
-    def message(self, channel: str, accept: Callable[[dict], bool] = lambda data: True,
-                timeout: float = DEFAULT_TIMEOUT) -> dict:
-        """The next channel message on ``channel`` whose data ``accept``s (the whole frame)."""
-        return self.wait_for(lambda f: f.get("type") == "message" and f.get("channel") == channel
-                             and accept(f["data"]), timeout)
 
     def no_message(self, channel: str, accept: Callable[[dict], bool] = lambda data: True,
                    within: float = 0.5) -> None:
@@ -285,24 +225,3 @@ class Tab:
         unexpected = [f for f in self.inbox
                       if f.get("type") == "message" and f.get("channel") == channel and accept(f["data"])]
         assert not unexpected, f"{self.user_id} got unexpected messages on {channel}: {unexpected}"
-
-    def close(self) -> None:
-        try:
-            self.ws.close()
-        except Exception:
-            pass
-
-
-def user_channel(user_id: str) -> str:
-    return f"/webconferencing/user/{user_id}"
-
-
-def call_channel(call_id: str) -> str:
-    return f"/webconferencing/call/{call_id}"
-
-
-def is_event(event_type: str, call_id: str, **fields) -> Callable[[dict], bool]:
-    def accept(data: dict) -> bool:
-        return (data.get("eventType") == event_type and data.get("callId") == call_id
-                and all(data.get(k) == v for k, v in fields.items()))
-    return accept
