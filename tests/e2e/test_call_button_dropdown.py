@@ -117,3 +117,33 @@ def test_a_providers_button_starts_its_own_call_after_another_providers_group_ca
     finally:
         john.evaluate("id => webConferencing.deleteCall(id).catch(() => null)", GROUP)
         john.context.close()
+
+
+MARY_STARTS_SPACE_CALL = """() => webConferencing.findOrAddCall("g/product_team", {owner: "product_team",
+    ownerType: "space", provider: "myconnector", title: "Team", participants: "mary;john"})
+  .then(() => webConferencing.updateUserCall("g/product_team", "joined"))"""
+
+
+def test_the_space_page_shows_which_providers_call_runs_and_joins_it_with_that_provider(product_server, browser):
+    john = signed_in_page(browser, product_server.base_url, "john", "/portal/spaces/product_team")
+    mary = signed_in_page(browser, product_server.base_url, "mary", "/portal/spaces/product_team")
+    try:
+        for page in (john, mary):
+            for provider in PROVIDERS:
+                wait_provider_ready(page, provider)
+        banner = john.locator(".call-in-progress")
+        expect(banner).to_be_hidden()
+        mary.evaluate(MARY_STARTS_SPACE_CALL)
+        expect(banner).to_be_visible()
+        expect(banner).to_contain_text("My Connector call in progress")
+        john.keyboard.press("Escape")  # the incoming-call dialog (modal) rings too: answer from the banner instead
+        with john.expect_popup() as popup:
+            banner.locator(".call-in-progress-join").click()
+        popup.value.wait_for_url("**/myconnector/call/g/product_team")
+        expect(popup.value.locator(".myconnector-call")).to_have_attribute("data-call-state", "joined")
+        mary.evaluate("() => webConferencing.updateUserCall('g/product_team', 'stopped')")
+        expect(banner).to_be_hidden()
+    finally:
+        mary.evaluate("() => webConferencing.deleteCall('g/product_team').catch(() => null)")
+        john.context.close()
+        mary.context.close()

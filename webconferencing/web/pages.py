@@ -37,6 +37,7 @@ STATUS_LABELS = {"available": "Available", "away": "Away", "donotdisturb": "Do n
 # the parts before it; api.js builds the public `window.webConferencing`.
 CORE_SCRIPTS = tuple(f"js/webconferencing/{name}.js" for name in (
     "util", "session", "dialogs", "log", "transport", "rest", "providers", "buttons", "connector-helpers", "api",
+    "call-in-progress",
 ))
 
 bp = Blueprint("portal", __name__)
