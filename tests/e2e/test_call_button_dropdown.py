@@ -136,7 +136,10 @@ def test_the_space_page_shows_which_providers_call_runs_and_joins_it_with_that_p
         mary.evaluate(MARY_STARTS_SPACE_CALL)
         expect(banner).to_be_visible()
         expect(banner).to_contain_text("My Connector call in progress")
-        john.keyboard.press("Escape")  # the incoming-call dialog (modal) rings too: answer from the banner instead
+        ringing = john.locator(".myconnector-incoming[data-call-id='g/product_team']")
+        expect(ringing).to_have_count(1)  # the incoming-call dialog (modal) rings too: dismiss it, join from the banner
+        john.keyboard.press("Escape")
+        expect(ringing).to_have_count(0)
         with john.expect_popup() as popup:
             banner.locator(".call-in-progress-join").click()
         popup.value.wait_for_url("**/myconnector/call/g/product_team")
