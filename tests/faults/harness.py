@@ -4,19 +4,16 @@ the same port. Built on tests/web/harness.py (same server command, users and tab
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import requests
 
-from tests.web.harness import REST, OpenApi, Server, User, free_port
+from tests.redis_server import REDIS_SERVER, RedisProcess  # noqa: F401 (the fault tests' Redis)
+from tests.web.harness import REST, OpenApi, Server, User
 
-REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
 
 # short enough for a test to wait out, long enough for a loaded 2-core machine to renew in time
 FAULT_PROPERTIES = {
@@ -61,46 +58,6 @@ class CrashableServer(Server):
 
     def user(self, user_id: str) -> User:
         return User(self, self.openapi(), user_id)
-
-
-@dataclass
-class RedisProcess:
-    """A redis-server of our own on a fixed port: it can come back on the same port after a kill."""
-
-    directory: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "RedisProcess":
-        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.directory)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.kill()
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)  # a paused server must be able to die
-            self.process.kill()
-            self.process.wait(10)
-
-    def pause(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
 
 
 def wait_until(condition, timeout: float, message: str, interval: float = 0.1):

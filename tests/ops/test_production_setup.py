@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,46 +16,13 @@ import requests
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.web.harness import REST, OpenApi, Server, User, call_channel, free_port, is_event, user_channel
+from tests.redis_server import REDIS_SERVER, RedisProcess
+from tests.web.harness import REST, OpenApi, Server, User, call_channel, is_event, user_channel
 
-REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
 TOKEN = "prometheus-scrape-token"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 DEPLOY_PROPERTIES = Path(__file__).resolve().parents[2] / "deploy" / "exo.properties"
 DRAIN_SECONDS = 2
-
-
-@dataclass
-class RedisProcess:
-    """A redis-server on a fixed port that the test can stop and start again."""
-
-    directory: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "RedisProcess":
-        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.directory)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.process.kill()
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import shutil
-import socket
-import subprocess
 import time
 import zlib
 from pathlib import Path
@@ -21,7 +18,8 @@ import requests
 import websocket
 
 from exo_container import InitParams, ValueParam, boot
-from tests.web.harness import PASSWORD, REST, OpenApi, Server, User, free_port
+from tests.redis_server import REDIS_SERVER, RedisProcess
+from tests.web.harness import PASSWORD, REST, OpenApi, Server, User
 from webconferencing.storage import Database
 from webconferencing.storage.models import SessionRecord
 from webconferencing.web.sessions import SessionStore
@@ -29,7 +27,6 @@ from webconferencing.web.sessions import SessionStore
 COOKIE = "exo_webconf_session"
 SESSION_ENDED = 1008
 PING_SECONDS = 0.5
-REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
 
 
 def openapi_of(server: Server) -> OpenApi:
@@ -68,23 +65,9 @@ def start_server(tmp_path):
 def redis_url(tmp_path_factory):
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server): Redis sessions untested")
-    port = free_port()
-    process = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+    redis = RedisProcess(tmp_path_factory.mktemp("redis")).start()
+    yield redis.url
+    redis.stop()
 
 
 def context_with(server: Server, *, cookies: dict | None = None, token: str | None = None) -> requests.Response:

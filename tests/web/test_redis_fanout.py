@@ -1,40 +1,23 @@
 """Several server processes sharing channels through a real Redis (webconferencing.broker=redis://...)."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 import requests
 
-from .harness import REST, OpenApi, Server, User, call_channel, free_port, is_event, user_channel
+from tests.redis_server import REDIS_SERVER, RedisProcess
 
-REDIS_SERVER = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/sbin:/usr/bin")
+from .harness import REST, OpenApi, Server, User, call_channel, is_event, user_channel
+
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server): multi-process fan-out untested")
-    port = free_port()
-    process = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(10)
+    redis = RedisProcess(tmp_path_factory.mktemp("redis")).start()
+    yield redis.url
+    redis.stop()
 
 
 @pytest.fixture(scope="module")
