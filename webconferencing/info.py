@@ -81,6 +81,8 @@ class UserInfo:
     ims: dict[str, list[IMInfo]] = field(default_factory=dict)
     is_admin: bool = False
     email: str | None = None
+    #: the pages' language the user chose in their profile ("en", "fr"); None: the browser's (issue 11)
+    language: str | None = None
 
     type = OwnerType.USER.value
 
