@@ -44,6 +44,11 @@ class IdentityDirectory(ABC):
     def set_user_status(self, user_id: str, status: str) -> UserInfo: ...
 
     @abstractmethod
+    def set_user_language(self, user_id: str, language: str | None) -> UserInfo:
+        """Keep the language the user chose for their pages (None: their browser's); the web layer decides which
+        languages it offers."""
+
+    @abstractmethod
     def set_im_account(self, user_id: str, im_type: str, im_id: str) -> UserInfo: ...
 
     @abstractmethod

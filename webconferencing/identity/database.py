@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -36,6 +37,8 @@ from ..storage.identities import IdentityDAO, RoomRow, SpaceRow, UserRow
 from . import USER_STATUSES, IdentityDirectory
 
 log = logging.getLogger(__name__)
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")  # what the language column holds: "fr", "pt-BR"
 
 T = TypeVar("T")
 
@@ -199,7 +202,7 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
         return UserInfo(id=row.id, first_name=row.first_name, last_name=row.last_name,
                         avatar_link=row.avatar_link, profile_link=row.profile_link, status=row.status,
                         ims={t: [IMInfo(t, im_id)] for t, im_id in row.ims.items()}, is_admin=row.is_admin,
-                        email=row.email)
+                        email=row.email, language=row.language)
 
     def get_user(self, user_id: str) -> UserInfo | None:
         return self._cache.get(("user", user_id), lambda: self._load_user(user_id))
@@ -249,6 +252,13 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
             raise InvalidCallArgument(f"status '{status}' is not one of {', '.join(USER_STATUSES)}", field="status")
         with self.database.write():
             updated = self.dao.update_user(user_id, status=status)
+        return self._changed_user(user_id, updated)
+
+    def set_user_language(self, user_id: str, language: str | None) -> UserInfo:
+        if language is not None and not LANGUAGE_TAG.fullmatch(language):
+            raise InvalidCallArgument(f"language '{language[:40]}' is not a language tag", field="language")
+        with self.database.write():
+            updated = self.dao.update_user(user_id, language=language)
         return self._changed_user(user_id, updated)
 
     def set_im_account(self, user_id: str, im_type: str, im_id: str) -> UserInfo:

@@ -20,6 +20,7 @@ class UserRow:
     avatar_link: str | None = None
     profile_link: str | None = None
     ims: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
 
 
 @dataclass
@@ -41,7 +42,7 @@ class RoomRow:
 
 _USER_COLUMNS = (UserRecord.id, UserRecord.first_name, UserRecord.last_name, UserRecord.email,
                  UserRecord.password_hash, UserRecord.status, UserRecord.is_admin, UserRecord.avatar_link,
-                 UserRecord.profile_link)
+                 UserRecord.profile_link, UserRecord.language)
 
 
 class IdentityDAO:
@@ -51,7 +52,7 @@ class IdentityDAO:
         query = UserRecord.select(*_USER_COLUMNS).order_by(UserRecord.id)
         if user_ids is not None:
             query = query.where(UserRecord.id.in_(user_ids))
-        users = {row[0]: UserRow(*row) for row in query.tuples()}
+        users = {row[0]: UserRow(*row[:-1], language=row[-1]) for row in query.tuples()}
         if users:
             ims = IMAccountRecord.select(IMAccountRecord.user, IMAccountRecord.im_type, IMAccountRecord.im_id)
             if user_ids is not None:

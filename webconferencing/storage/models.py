@@ -101,6 +101,7 @@ class UserRecord(BaseModel):
     is_admin = BooleanField(default=False)
     avatar_link = CharField(max_length=512, null=True)
     profile_link = CharField(max_length=512, null=True)
+    language = CharField(max_length=16, null=True)  # chosen for the pages; null: the browser's (issue 11)
 
     class Meta:
         table_name = "wc_user"

@@ -58,6 +58,13 @@ def _create_call_history(db: Database) -> None:
     create_history_tables(db)
 
 
+def _add_user_language(db: Database) -> None:
+    # issue 11: the language of the pages a user chose in their profile (null: the browser's). A database made at
+    # version 1 by this code already has the column (V1_MODELS is the current model), an older one gets it here.
+    if "language" not in {column.name for column in db.get_columns("wc_user")}:
+        db.execute_sql("ALTER TABLE wc_user ADD COLUMN language VARCHAR(16)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "calls, participants, clients, group-call index, provider settings, directory", _create_v1_tables),
     Migration(2, "indexes of participants and group calls by user", _index_participants_by_user),
@@ -67,6 +74,7 @@ MIGRATIONS: list[Migration] = [
               _create_invites_and_space_settings),
     Migration(6, "call history and when each user last saw it; when each participant first joined a call",
               _create_call_history),
+    Migration(7, "the language each user chose for their pages", _add_user_language),
 ]
 
 
