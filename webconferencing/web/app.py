@@ -23,7 +23,7 @@ from webconferencing.identity import IdentityDirectory
 from webconferencing.service import WebConferencingService
 from webconferencing.storage import Database
 
-from . import auth, call_pages, headers, history_pages, i18n, invite_rest, operations, pages, rest, ws
+from . import auth, call_pages, headers, history_pages, i18n, invite_rest, messages, operations, pages, rest, ws
 from .auth import csrf_token, identify_request
 from .commands import CallCommands
 from .context import EXTENSION, WebContext
@@ -115,6 +115,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
     app.teardown_request(lambda _exc: ctx.release_database())
     register_error_handlers(app)
     i18n.install(app)  # issue 11: pages in the profile's or the browser's language (en, fr)
+    messages.install(app, container)  # issue 11: the JS texts of the core and the connectors (resource bundles)
     operations.install(app, container, ctx)  # /metrics, /health/*, request ids, trusted proxies
     headers.install(app)  # CSP, frame and sniffing headers on every response
     for blueprint in (auth.bp, rest.bp, ws.bp, pages.bp, invite_rest.bp, call_pages.bp):  # the last two: issue 12

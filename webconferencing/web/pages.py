@@ -17,14 +17,16 @@ from typing import Any, Iterable
 
 from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request,
                    send_file, url_for)
+from flask_babel import gettext as _, lazy_gettext as _l, refresh as refresh_language
 
-from webconferencing.errors import AccessDenied, InvalidCallArgument
+from webconferencing.errors import AccessDenied
 from webconferencing.identity import USER_STATUSES
 from webconferencing.info import UserInfo
 from webconferencing.limits import has_control
 
 from .auth import check_csrf, csrf_token
 from .context import web_context
+from .i18n import LANGUAGE_NAMES, SUPPORTED_LANGUAGES
 from .resources import PageResources, URL_PREFIX
 from .space_view import space_settings_view
 
@@ -32,11 +34,13 @@ HOME = "/portal/people"
 RESOURCES = "webconferencing.page_resources"
 IM_FIELD_PREFIX = "im_"
 IM_ID_MAX = 200
-STATUS_LABELS = {"available": "Available", "away": "Away", "donotdisturb": "Do not disturb", "offline": "Offline"}
+STATUS_LABELS = {"available": _l("Available"), "away": _l("Away"), "donotdisturb": _l("Do not disturb"),
+                 "offline": _l("Offline")}
+LANGUAGE_FIELD = "language"
 # The core webConferencing module, one plain script per concept (no bundler), in load order: each part uses only
 # the parts before it; api.js builds the public `window.webConferencing`.
 CORE_SCRIPTS = tuple(f"js/webconferencing/{name}.js" for name in (
-    "util", "session", "dialogs", "log", "transport", "rest", "providers", "buttons", "connector-helpers", "api",
+    "util", "i18n", "session", "dialogs", "log", "transport", "rest", "providers", "buttons", "connector-helpers", "api",
     "call-in-progress",
 ))
 
@@ -146,44 +150,76 @@ def people():
     return render_portal("portal/people.html", user, people=users, section="people")
 
 
+def render_profile(user: UserInfo, person: UserInfo, *, im_values: dict[str, str] | None = None,
+                   im_errors: dict[str, str] | None = None, language_error: str | None = None) -> str:
+    """A profile page; for a refused form, ``im_values`` (what the user typed) and the errors by field name."""
+    return render_portal("portal/profile.html", user, person=person, im_types=web_context().identities.get_im_types(),
+                         section="people", own=person.id == user.id, language_names=LANGUAGE_NAMES,
+                         im_values=im_values or {}, im_errors=im_errors or {}, language_error=language_error)
+
+
 @bp.get("/portal/profile/<user_id>")
 def profile(user_id: str):
     user = current_user()
     person = web_context().identities.get_user(user_id)
     if person is None:
         abort(404)
-    im_types = web_context().identities.get_im_types()
-    return render_portal("portal/profile.html", user, person=person, im_types=im_types, section="people",
-                         own=person.id == user.id)
+    return render_profile(user, person)
+
+
+def _own_profile(user_id: str, what: str) -> UserInfo:
+    """The signed-in user, when ``user_id`` is theirs: nobody edits another's profile (CSRF checked first)."""
+    user = current_user()
+    check_csrf()
+    if user_id != user.id:
+        raise AccessDenied(f"User {user.id} cannot edit the {what} of {user_id}")
+    return user
+
+
+@bp.post("/portal/profile/<user_id>/language")
+def save_language(user_id: str):
+    """The language of the user's pages: one of SUPPORTED_LANGUAGES, or empty for the browser's."""
+    user = _own_profile(user_id, "language")
+    value = request.form.get(LANGUAGE_FIELD, "").strip()
+    if value and value not in SUPPORTED_LANGUAGES:
+        return render_profile(user, user, language_error=_("Choose one of the languages of the list.")), 400
+    web_context().identities.set_user_language(user.id, value or None)
+    refresh_language()  # this request's flash message in the language just chosen
+    flash(_("Language saved"))
+    return redirect(url_for("portal.profile", user_id=user.id), code=303)
 
 
 @bp.post("/portal/profile/<user_id>/ims")
 def save_ims(user_id: str):
-    """Only the user edits their own IM accounts; an empty field removes that account."""
-    user = current_user()
-    check_csrf()
-    if user_id != user.id:
-        raise AccessDenied(f"User {user.id} cannot edit the IM accounts of {user_id}")
+    """Only the user edits their own IM accounts; an empty field removes that account. A refused value stores
+    nothing: the form comes back with what was typed and the error next to the field (400)."""
+    user = _own_profile(user_id, "IM accounts")
     identities = web_context().identities
     im_types = identities.get_im_types()
     changes: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
     for im_type in im_types:
-        value = request.form.get(IM_FIELD_PREFIX + im_type)
+        field = IM_FIELD_PREFIX + im_type
+        value = request.form.get(field)
         if value is None:
             continue
+        typed[field] = value
         value = value.strip()
         # has_control: a NUL is not whitespace, and PostgreSQL answers one with an error (a 500)
         if len(value) > IM_ID_MAX or any(ch.isspace() for ch in value) or has_control(value):
-            raise InvalidCallArgument(f"Field '{IM_FIELD_PREFIX + im_type}' must be one word of at most "
-                                      f"{IM_ID_MAX} characters", field=IM_FIELD_PREFIX + im_type)
+            errors[field] = _("One word, without spaces or control characters, of at most %(max)d characters.",
+                              max=IM_ID_MAX)
         changes[im_type] = value
+    if errors:
+        return render_profile(user, user, im_values=typed, im_errors=errors), 400
     for im_type, value in changes.items():
         current = user.get_im_account(im_type)
         if value and (current is None or current.id != value):
             identities.set_im_account(user.id, im_type, value)
         elif not value and current is not None:
             identities.remove_im_account(user.id, im_type)
-    flash("IM accounts saved")
+    flash(_("IM accounts saved"))
     return redirect(url_for("portal.profile", user_id=user.id), code=303)
 
 

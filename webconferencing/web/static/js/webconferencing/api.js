@@ -75,6 +75,10 @@
       return context ? context.roomTitle || null : null;
     },
     getBaseUrl: util.getBaseUrl,
+    /** The text of `key` in the page's language, `{0}`/`{name}` replaced by `params` (i18n.js; issue 11). */
+    message: parts.i18n.message,
+    hasMessage: parts.i18n.hasMessage,
+    getLanguage: parts.i18n.language,
     /** The server-given id of this tab's connection, or null before the first handshake. */
     getClientId: function() {
       return transport.getClientId();
