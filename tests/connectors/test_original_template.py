@@ -55,14 +55,11 @@ def test_the_provider_reads_its_values_from_exo_properties(boot_product, tmp_pat
     assert (provider.api_client_id, provider.api_key, provider.is_active()) == ("acme", "k-1", False)
 
 
-def test_the_original_portlet_and_resource_bundle_plugins_are_skipped_with_one_warning_each(boot_product, tmp_path):
+def test_only_the_original_portlet_plugin_is_skipped_the_resource_bundle_plugin_is_applied(boot_product, tmp_path):
     container = boot_product(extensions_with(tmp_path, "myconnector"))
     skipped = [(p.message.split(" (")[0], p.line) for p in container.problems
                if p.file and p.file.endswith("myconnector/" + PROVIDER_FILE)]
-    assert skipped == [
-        ("External plugins for unknown target org.exoplatform.commons.addons.AddOnService", 26),
-        ("External plugins for unknown target org.exoplatform.services.resources.ResourceBundleService", 60),
-    ]
+    assert skipped == [("External plugins for unknown target org.exoplatform.commons.addons.AddOnService", 26)]
     assert all(isinstance(p, ConfigurationWarning) for p in container.problems)
 
 

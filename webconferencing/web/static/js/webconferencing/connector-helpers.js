@@ -11,6 +11,7 @@
   var session = parts.session;
   var dialogs = parts.dialogs;
   var el = util.el;
+  var message = parts.i18n.message;
 
   var RINGING_STATUSES = ["available", "away"]; // "donotdisturb" (and offline) users get the dialog without a ring
 
@@ -141,12 +142,11 @@
   function ringAttention(dialog, ringtone, before) {
     if (attentionCount++ === 0) {
       titleBefore = document.title;
-      document.title = "Incoming call \u00b7 " + titleBefore;
+      document.title = message("webconferencing.incoming.tabTitle", [titleBefore]);
     }
     var hint = null;
     if (ringtone.isBlocked()) {
-      hint = el("div", "webconferencing-ring-blocked",
-        "Incoming call. The browser holds back its ring: click anywhere or press a key to hear it.");
+      hint = el("div", "webconferencing-ring-blocked", message("webconferencing.incoming.ringBlocked"));
       hint.setAttribute("role", "status");
       dialog.insertBefore(hint, before);
       dialog.classList.add("ring-blocked");
@@ -279,8 +279,8 @@
         title.id = titleId;
         var caller = String(options.callerText(call, isGroup)); // text from call and room titles: never markup
         var actions = el("div", prefix + "-incoming-actions");
-        var accept = el("button", "btn btn-primary accept", "Accept");
-        var decliner = el("button", "btn decline", "Decline");
+        var accept = el("button", "btn btn-primary accept", message("webconferencing.incoming.accept"));
+        var decliner = el("button", "btn decline", message("webconferencing.incoming.decline"));
         accept.type = decliner.type = "button";
         actions.appendChild(accept);
         actions.appendChild(decliner);
@@ -346,22 +346,24 @@
   /**
    * What a call window says when the call ends, from the `reason` of the `call_state: stopped` event (see
    * docs/protocol.md): "Mary declined" rather than "Call ended". `otherName` is the other party of a 1:1 call, when
-   * known. Plain text: callers put it in the page with textContent.
+   * known. Plain text in the page's language: callers put it in the page with textContent.
    */
   function callEndedText(reason, otherName) {
     switch (reason) {
       case "declined":
-        return otherName ? otherName + " declined" : "Call declined";
+        return otherName ? message("webconferencing.ended.declinedBy", [otherName])
+          : message("webconferencing.ended.declined");
       case "no_answer":
-        return "No answer";
+        return message("webconferencing.ended.noAnswer");
       case "hung_up":
-        return otherName ? otherName + " hung up" : "Call ended";
+        return otherName ? message("webconferencing.ended.hungUpBy", [otherName]) : message("webconferencing.ended");
       case "busy":
-        return otherName ? otherName + " is in another call" : "Busy";
+        return otherName ? message("webconferencing.ended.busyWith", [otherName])
+          : message("webconferencing.ended.busy");
       case "cancelled":
-        return "Call cancelled";
+        return message("webconferencing.ended.cancelled");
       default:
-        return "Call ended";
+        return message("webconferencing.ended");
     }
   }
 
