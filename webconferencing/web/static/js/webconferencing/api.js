@@ -20,6 +20,7 @@
   var rest = parts.rest.rest;
   var getLog = parts.log.getLog;
   var spooler = parts.log.spooler;
+  var message = parts.i18n.message;
   var log = getLog("webconferencing");
 
   var USER_CHANNEL = "/webconferencing/user/";
@@ -34,7 +35,8 @@
     if (call && call.ownerType === "user") {
       (call.participants || []).forEach(function(part) {
         if (part.id !== me && part.status === "incall") {
-          dialogs.noticeInfo("Call", (part.title || part.id) + " is in another call: it rings as a waiting call");
+          dialogs.noticeInfo(message("webconferencing.busy.title"),
+            message("webconferencing.busy.waiting", [part.title || part.id]));
         }
       });
     }
@@ -124,7 +126,7 @@
         var running = providers.findProvider(call.providerType);
         var title = running && running.getTitle ? running.getTitle() : call.providerType;
         return Promise.reject(util.clientError("CALL_CONFLICT_ERROR",
-          "A " + title + " call is in progress here: join it with " + title));
+          message("webconferencing.call.conflict", [title])));
       });
     },
     updateUserCall: function(id, state) {

@@ -13,6 +13,7 @@
   var providers = parts.providers;
   var log = parts.log.getLog("webconferencing");
   var el = util.el;
+  var message = parts.i18n.message;
 
   var BUTTON_SELECTOR = ".webconferencing-call";
   // Buttons that are no provider's, after the providers' ones (issue 12: a space's external meeting links, from
@@ -141,7 +142,7 @@
     toggle.type = "button";
     toggle.setAttribute("aria-haspopup", "true");
     toggle.setAttribute("aria-expanded", "false");
-    toggle.setAttribute("aria-label", "More call options");
+    toggle.setAttribute("aria-label", message("webconferencing.button.moreOptions"));
     toggle.appendChild(el("span", "caret"));
     var menu = el("ul", "dropdown-menu");
     buttons.slice(1).forEach(function(button) {

@@ -44,7 +44,7 @@
     var join = document.createElement("button");
     join.type = "button";
     join.className = "btn " + BANNER_CLASS + "-join";
-    join.textContent = "Join";
+    join.textContent = window.webConferencing.message("webconferencing.inProgress.join");
     element.appendChild(text);
     element.appendChild(join);
     anchor.parentNode.insertBefore(element, anchor.nextSibling);
@@ -68,7 +68,7 @@
       if (!running) {
         return;
       }
-      text.textContent = providerTitle(api, running.providerType) + " call in progress ";
+      text.textContent = api.message("webconferencing.inProgress.text", [providerTitle(api, running.providerType)]) + " ";
       element.setAttribute("data-provider", running.providerType);
     }
 
@@ -87,7 +87,7 @@
         action.click(); // that provider's own flow, in this click: it finds the running call and joins it
       } else {
         var title = providerTitle(api, running.providerType);
-        api.noticeInfo(title, "This call runs with " + title + ", which has no call button for you here");
+        api.noticeInfo(title, api.message("webconferencing.inProgress.noButton", [title]));
       }
     });
     api.onUserUpdate(api.getUser().id, function(update) {

@@ -14,6 +14,7 @@
     return;
   }
   var log = webConferencing.getLog("callpage");
+  var message = webConferencing.message;
 
   /** The connectors whose call this page can run. */
   function callClass(providerType) {
@@ -29,12 +30,12 @@
       }
       if (update.eventType === "call_leaved" && update.part && update.part.id === me) {
         if (!call.isEnded()) {
-          call.hangup("You are no longer in the call");
-          say("You are no longer in this call: the invite link was revoked.", "revoked");
+          call.hangup(message("webconferencing.callPage.removed"));
+          say(message("webconferencing.callPage.revoked"), "revoked");
         }
       } else if (update.eventType === "call_state" && update.callState === "stopped") {
-        call.hangup("Call ended");
-        say("The call has ended.", "ended");
+        call.hangup(message("webconferencing.ended"));
+        say(message("webconferencing.callPage.ended"), "ended");
       } else if (update.eventType === "call_leaved" && update.part) {
         call.userLeft(update.part.id);
       }
@@ -49,14 +50,14 @@
     var providerType = section.getAttribute("data-provider");
     var Call = callClass(providerType);
     if (!Call) {
-      return Promise.reject(new Error("The " + providerType + " connector cannot run its call on this page"));
+      return Promise.reject(new Error(message("webconferencing.callPage.unsupported", [providerType])));
     }
     return webConferencing.getProvider(providerType).then(function(provider) {
       return webConferencing.getCall(callId).then(function(info) {
         var call = new Call(provider, info, log);
         section.callPageCall = call;
         call.start();
-        say("In the call", "joined");
+        say(message("webconferencing.callPage.joined"), "joined");
         follow(callId, call, say);
         return call;
       });
@@ -75,7 +76,7 @@
   if (guest) {
     var sayGuest = sayer(guest);
     join(guest, sayGuest).catch(function(err) {
-      sayGuest("Cannot join the call: " + webConferencing.errorText(err), "failed");
+      sayGuest(message("webconferencing.callPage.failed", [webConferencing.errorText(err)]), "failed");
     });
   }
 
@@ -88,7 +89,7 @@
       button.disabled = true;
       join(party, sayParty).catch(function(err) {
         button.disabled = false;
-        sayParty("Cannot join the call: " + webConferencing.errorText(err), "failed");
+        sayParty(message("webconferencing.callPage.failed", [webConferencing.errorText(err)]), "failed");
       });
     });
   }

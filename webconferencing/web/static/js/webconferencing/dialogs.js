@@ -9,6 +9,7 @@
   var parts = window.__webConferencingParts;
   var util = parts.util;
   var el = util.el;
+  var message = parts.i18n.message;
   var setContent = util.setContent;
 
   var dialogQueue = Promise.resolve();
@@ -123,17 +124,17 @@
           box.appendChild(body);
           if (ref) {
             var refLine = el("div", "webconferencing-dialog-reference");
-            refLine.appendChild(el("span", "label", "Error reference: "));
+            refLine.appendChild(el("span", "label", message("webconferencing.dialog.errorReference") + " "));
             refLine.appendChild(el("code", "value", ref));
             box.appendChild(refLine);
           }
           var actions = el("div", "webconferencing-dialog-actions");
-          var ok = el("button", "btn btn-primary ok", "OK");
+          var ok = el("button", "btn btn-primary ok", message("webconferencing.dialog.ok"));
           ok.type = "button";
           actions.appendChild(ok);
           var cancel = null;
           if (withCancel) {
-            cancel = el("button", "btn cancel", "Cancel");
+            cancel = el("button", "btn cancel", message("webconferencing.dialog.cancel"));
             cancel.type = "button";
             actions.appendChild(cancel);
           }
@@ -196,7 +197,7 @@
     item.setAttribute("role", kind === "error" ? "alert" : "status");
     var closer = el("button", "close", "\u00d7");
     closer.type = "button";
-    closer.setAttribute("aria-label", "Close");
+    closer.setAttribute("aria-label", message("webconferencing.dialog.close"));
     var head = el("div", "notice-title");
     setContent(head, title);
     var body = el("div", "notice-text");
