@@ -21,6 +21,7 @@
   var who = panel.querySelector(".invite-who");
   var suggestions = panel.querySelector("#invite-suggestions");
   var current = null; // the last invitation the server sent
+  var message = webConferencing.message;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -63,17 +64,18 @@
       var item = el("li", "invite-item");
       item.setAttribute("data-invite", invite.type + ":" + invite.id);
       item.appendChild(el("span", "invite-name", invite.id));
-      item.appendChild(el("span", "tag", invite.type === "group" ? "space" : "user"));
-      var remove = el("button", "btn link invite-remove", "Remove");
+      item.appendChild(el("span", "tag",
+        message(invite.type === "group" ? "webconferencing.invites.space" : "webconferencing.invites.user")));
+      var remove = el("button", "btn link invite-remove", message("webconferencing.invites.remove"));
       remove.type = "button";
       remove.addEventListener("click", function() {
-        save(others(current.invites, invite), "Invite removed");
+        save(others(current.invites, invite), message("webconferencing.invites.removed"));
       });
       item.appendChild(remove);
       list.appendChild(item);
     });
     if (!list.children.length) {
-      list.appendChild(el("li", "muted", "Nobody yet"));
+      list.appendChild(el("li", "muted", message("webconferencing.invites.nobody")));
     }
     guests.textContent = "";
     invitation.guests.forEach(function(guest) {
@@ -82,7 +84,7 @@
       guests.appendChild(item);
     });
     if (!guests.children.length) {
-      guests.appendChild(el("li", "muted", "No guests"));
+      guests.appendChild(el("li", "muted", message("webconferencing.invites.noGuests")));
     }
   }
 
@@ -105,23 +107,23 @@
       linkInput.select();
       return document.execCommand("copy") ? null : Promise.reject(new Error("copy refused"));
     }).then(function() {
-      say("Link copied");
+      say(message("webconferencing.invites.copied"));
     }, function() {
-      say("Select the link and copy it");
+      say(message("webconferencing.invites.copyByHand"));
     });
   });
 
   panel.querySelector(".invite-revoke").addEventListener("click", function() {
     webConferencing.rest("POST", "/revokeinvite/" + path).then(function(invitation) {
       render(invitation);
-      say("The old link no longer works; guests who used it are out of the call");
+      say(message("webconferencing.invites.revoked"));
     }, showError);
   });
 
   everyoneBox.addEventListener("change", function() {
     var rest = others(current.invites, { id: "*", type: "group" });
     save(everyoneBox.checked ? rest.concat([{ id: "*", type: "group" }]) : rest,
-      everyoneBox.checked ? "Everyone with the link may join" : "Only the people invited may join");
+      message(everyoneBox.checked ? "webconferencing.invites.everyone" : "webconferencing.invites.onlyInvited"));
   });
 
   var lookup = null;
@@ -137,7 +139,8 @@
         found.forEach(function(identity) {
           var option = el("option");
           option.value = identity.id;
-          option.label = identity.title + (identity.type === "group" ? " (space)" : "");
+          option.label = identity.type === "group" ? message("webconferencing.invites.spaceOption", [identity.title])
+            : identity.title;
           option.setAttribute("data-type", identity.type);
           suggestions.appendChild(option);
         });
@@ -157,7 +160,7 @@
       return node.value === id;
     });
     var type = option ? option.getAttribute("data-type") : "user";
-    save(others(current.invites, { id: id, type: type }).concat([{ id: id, type: type }]), "Invited").then(function() {
+    save(others(current.invites, { id: id, type: type }).concat([{ id: id, type: type }]), message("webconferencing.invites.invited")).then(function() {
       who.value = "";
     });
   });

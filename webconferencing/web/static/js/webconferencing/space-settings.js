@@ -16,6 +16,7 @@
     return;
   }
   var settings = JSON.parse(block.textContent);
+  var message = webConferencing.message;
   var spaceId = settings.spaceId;
   var panel = document.getElementById("space-settings");
 
@@ -47,7 +48,7 @@
   }
 
   function linkButton(provider) {
-    var link = el("a", "space-meeting-link", "Join the " + provider.name + " meeting");
+    var link = el("a", "space-meeting-link", message("webconferencing.space.joinMeeting", [provider.name]));
     link.href = safeUrl(provider.url);
     link.target = "_blank";
     link.rel = "noopener noreferrer";
@@ -96,7 +97,7 @@
       item.setAttribute("data-connector-id", provider.connectorId);
       item.appendChild(el("span", "space-link-name", provider.name));
       item.appendChild(el("span", "space-link-url muted small", provider.url));
-      var remove = el("button", "btn link space-link-remove", "Remove");
+      var remove = el("button", "btn link space-link-remove", message("webconferencing.space.remove"));
       remove.type = "button";
       remove.addEventListener("click", function() {
         var query = "?spaceId=" + encodeURIComponent(spaceId) + "&connectorId=" + encodeURIComponent(provider.connectorId);
@@ -106,7 +107,7 @@
       list.appendChild(item);
     });
     if (!list.children.length) {
-      list.appendChild(el("li", "muted", "No external meeting links"));
+      list.appendChild(el("li", "muted", message("webconferencing.space.noLinks")));
     }
   }
 
