@@ -266,8 +266,9 @@ class WebConferencingService(Startable):
 
     @metered
     def add_call(self, call_id: str, owner_id: str, owner_type: str, title: str | None, provider_type: str,
-                 participants: list[str] | str) -> CallInfo:
-        """Create a call in state started and tell every participant (an incoming call for the others).
+                 participants: list[str] | str, *, caller: str | None = None) -> CallInfo:
+        """Create a call in state started and tell every participant (an incoming call for the others); the ring
+        names ``caller``, the participant placing it, when given (the web layer gives the requester).
 
         A group call's id belongs to its owner (``g/<owner id>``, or under it ``g/<owner id>/...`` for a provider's
         own scheme), so nobody can take the id of a space or room they are not in. A stopped group call of another
@@ -302,8 +303,11 @@ class WebConferencingService(Startable):
             if outsiders:
                 raise InvalidCallArgument(f"{outsiders} are not members of {owner_type} '{owner_id}'",
                                           field="participants")
+        if caller is not None and caller not in ids:
+            raise InvalidCallArgument(f"the caller '{caller}' is not one of the participants {ids}",
+                                      field="participants")
         outcome = lifecycle.create(call_id, provider_type, owner_id, owner_type, (title or "").strip() or owner.title,
-                                   ids, utcnow())
+                                   ids, utcnow(), caller=caller)
         with self.database.write():
             existing = self.calls.get(call_id, for_update=True)
             if existing is not None:

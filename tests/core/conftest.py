@@ -97,8 +97,9 @@ class Inbox:
         return [data for who, data in self.messages if user is None or who == user]
 
     def kinds(self, user: str) -> list[tuple]:
-        """(eventType, callState or part id) of what ``user`` received, in order."""
-        return [(d["eventType"], d.get("callState") or d["part"]["id"]) for d in self.events(user)]
+        """(eventType, callState, part id or caller id) of what ``user`` received, in order."""
+        return [(d["eventType"], d.get("callState") or (d.get("part") or d.get("caller"))["id"])
+                for d in self.events(user)]
 
     def clear(self) -> None:
         self.messages.clear()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from webconferencing.errors import CallNotFound
+from webconferencing.errors import CallNotFound, InvalidCallArgument
 from webconferencing.info import group_call_id, peer_call_id
 from webconferencing.service import UserCallListener
 
@@ -33,13 +33,25 @@ def test_new_call_rings_every_participant_with_a_call_state_event(service, inbox
     assert len(box.events("john")) == 1 and box.events("james") == []
 
 
+def test_a_group_call_rings_its_members_naming_who_placed_it(service, inbox):
+    box = inbox("mary")
+    service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["mary", "john"], caller="john")
+    assert box.events("mary")[0]["caller"] == {"id": "john"}
+
+
+def test_a_caller_who_is_not_a_participant_is_refused(service):
+    with pytest.raises(InvalidCallArgument, match="caller 'james'"):
+        service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["mary", "john"], caller="james")
+
+
 def test_join_and_leave_are_told_to_every_participant(service, inbox):
     service.add_call(SPACE_CALL, "product_team", "space", None, "mycall", ["john", "mary"])
     box = inbox("john", "mary")
     service.join_call(SPACE_CALL, "john", "j1")
     service.leave_call(SPACE_CALL, "john", "j1")
     expected = [("call_joined", "john"), ("call_leaved", "john"), ("call_state", "stopped")]
-    assert box.kinds("mary") == expected and box.kinds("john") == expected
+    assert box.kinds("john") == expected
+    assert box.kinds("mary") == expected + [("call_missed", "john")]  # rung, never answered: missed at once
     joined = box.events("mary")[0]
     assert joined == {"eventType": "call_joined", "callId": SPACE_CALL, "providerType": "mycall",
                       "part": {"id": "john"}, "owner": {"id": "product_team", "type": "space"}}

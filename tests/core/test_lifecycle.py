@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from webconferencing.calls import lifecycle
-from webconferencing.calls.events import CallStateChanged, EndReason, ParticipantJoined, ParticipantLeft
+from webconferencing.calls.events import CallMissed, CallStateChanged, EndReason, ParticipantJoined, ParticipantLeft
 from webconferencing.calls.lifecycle import CALL_TRANSITIONS, PARTICIPANT_TRANSITIONS, Action
 from webconferencing.calls.model import Call, Participant
 from webconferencing.errors import CallFull, CallNotFound, CallStateError, InvalidCallArgument
@@ -119,6 +119,12 @@ def test_a_new_call_is_started_with_everyone_invited_and_rung():
     assert outcome.call.state == CallState.STARTED
     assert [p.state for p in outcome.call.participants] == [None, None]
     assert kinds(outcome) == [("state", "started", None, ("john", "mary"))]
+    assert "caller" not in outcome.events[0].to_wire()  # nobody named: the event says nothing of a caller
+
+
+def test_a_new_call_names_its_caller_in_the_ring():
+    outcome = lifecycle.create("g/team", "webrtc", "team", "space", "Team", ["mary", "john"], NOW, caller="john")
+    assert outcome.events[0].to_wire()["caller"] == {"id": "john"}
 
 
 # ---- join / start ----
@@ -148,6 +154,7 @@ def test_joining_a_stopped_call_starts_it_and_rings_the_others_afresh():
     assert outcome.call.state == CallState.STARTED
     assert [p.state for p in outcome.call.participants] == [JOINED, None, None]
     assert kinds(outcome) == [("state", "started", None, ("john", "mary", "james")), ("joined", "john")]
+    assert outcome.events[0].caller_id == "john"  # who restarted it is who calls
 
 
 def test_start_on_a_running_call_is_a_join():
@@ -174,7 +181,20 @@ def test_the_last_participant_leaving_a_group_call_stops_it_as_ended():
     call = group(CallState.STARTED, part("john", JOINED, "j1"), part("mary"))
     outcome = lifecycle.leave(call, "john", "j1", LATER)
     assert outcome.call.state == CallState.STOPPED and outcome.call.last_date == LATER
-    assert kinds(outcome) == [("leaved", "john"), ("state", "stopped", EndReason.ENDED, ("john", "mary"))]
+    assert kinds(outcome)[:2] == [("leaved", "john"), ("state", "stopped", EndReason.ENDED, ("john", "mary"))]
+
+
+def test_a_group_call_abandoned_while_it_rang_a_member_leaves_them_a_missed_call_naming_the_caller():
+    call = group(CallState.STARTED, part("john", JOINED, "j1").replace(joined_at=NOW), part("mary"),
+                 part("james", LEAVED))  # james declined: not missed
+    outcome = lifecycle.leave(call, "john", "j1", LATER)
+    missed = [e for e in outcome.events if isinstance(e, CallMissed)]
+    assert [(e.recipients, e.caller_id) for e in missed] == [(("mary",), "john")]
+
+
+def test_a_guest_who_never_joined_gets_no_missed_call():
+    call = group(CallState.STARTED, part("john", JOINED, "j1"), part(GUEST))
+    assert not any(isinstance(e, CallMissed) for e in lifecycle.leave(call, "john", "j1", LATER).events)
 
 
 def test_a_group_call_goes_on_while_someone_is_still_in():
@@ -247,7 +267,13 @@ def test_stopping_makes_everyone_leave_and_tells_them_why():
     outcome = lifecycle.stop(call, NOW, reason=EndReason.ENDED)
     assert [p.state for p in outcome.call.participants] == [LEAVED, None]
     assert all(not p.clients for p in outcome.call.participants)
-    assert kinds(outcome) == [("state", "stopped", EndReason.ENDED, ("john", "mary"))]
+    assert kinds(outcome) == [("state", "stopped", EndReason.ENDED, ("john", "mary")), ("missed", ("mary",))]
+
+
+def test_stopping_a_peer_call_sends_no_missed_call_the_cancelled_reason_tells_it():
+    call = peer(CallState.STARTED, part("john", JOINED, "j1"), part("mary"))
+    assert kinds(lifecycle.stop(call, NOW, remove=True, reason=EndReason.CANCELLED)) == [
+        ("state", "stopped", EndReason.CANCELLED, ("john", "mary"))]
 
 
 def test_stopping_a_stopped_call_tells_nobody():
@@ -276,6 +302,13 @@ def test_inviting_rings_newcomers_and_tells_everyone_who_was_removed():
     assert outcome.call.participant_ids() == ("john", "mary", "alice")
     assert kinds(outcome) == [("leaved", "james"), ("state", "started", None, ("alice",))]
     assert outcome.events[0].recipients == ("john", "mary", "james")
+
+
+def test_newcomers_are_rung_by_whoever_joined_the_call_first():
+    call = group(CallState.STARTED, part("john", JOINED, "j1").replace(joined_at=LATER),
+                 part("mary", JOINED, "m1").replace(joined_at=NOW))
+    started = lifecycle.invite(call, ["john", "mary", "alice"], LATER).events[-1]
+    assert started.to_wire()["caller"] == {"id": "mary"}
 
 
 def test_the_participants_of_a_peer_call_cannot_change():

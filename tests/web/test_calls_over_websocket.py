@@ -22,14 +22,15 @@ def listening_tab(user):
     return tab
 
 
-def test_callee_user_channel_gets_call_state_started_when_called(login):
+def test_callee_user_channel_gets_call_state_started_naming_the_caller_when_called(login):
     caller, callee = login("mary").tab(), listening_tab(login("james"))
 
     call_id = peer_call(caller, "james")
 
     event = callee.message(user_channel("james"), is_event("call_state", call_id))
     assert event["data"] == {"eventType": "call_state", "callId": call_id, "providerType": PROVIDER,
-                             "callState": "started", "owner": {"id": "mary", "type": "user"}}
+                             "callState": "started", "owner": {"id": "mary", "type": "user"},
+                             "caller": {"id": "mary"}}
     assert "sender" not in event  # server events carry no sender
 
 
@@ -109,6 +110,24 @@ def test_group_call_stops_after_the_last_member_leaves(login):
         tabs[member].message(user_channel(member), is_event("call_state", call_id, callState="stopped"))
     states = tabs["alice"].call("get_calls_state")
     assert [(c["id"], c["state"]) for c in states["data"] if c["id"] == call_id] == [(call_id, "stopped")]
+
+
+def test_a_group_call_its_starter_abandons_is_missed_at_once_by_the_member_it_rang(login):
+    starter, rung = listening_tab(login("demo")), listening_tab(login("alice"))
+    room = "team-8c21d0e4f9a34b17"  # Coffee Break: this module's only call in it
+    call_id = f"g/{room}"
+    created = starter.call("create", callId=call_id, owner=room, ownerType="chat_room", provider=PROVIDER,
+                           title="Coffee", participants="demo;alice")
+    assert created["type"] == "result", created
+    started = rung.message(user_channel("alice"), is_event("call_state", call_id, callState="started"))
+    assert started["data"]["caller"] == {"id": "demo"}
+    assert starter.call("update", callId=call_id, state="joined")["type"] == "result"
+
+    assert starter.call("update", callId=call_id, state="leaved")["data"]["state"] == "stopped"
+
+    missed = rung.message(user_channel("alice"), is_event("call_missed", call_id))
+    assert missed["data"]["caller"] == {"id": "demo"}
+    starter.no_message(user_channel("demo"), is_event("call_missed", call_id))
 
 
 def test_tab_closed_without_leaving_leaves_its_calls_after_the_grace_period(login):

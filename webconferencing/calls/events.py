@@ -46,8 +46,12 @@ class CallEvent:
 
 @dataclass(frozen=True)
 class CallStateChanged(CallEvent):
+    """``caller_id``: on ``started``, who rings the recipients (the user who placed, restarted or invited them into
+    the call), so a group call's incoming-call dialog can say who is calling, as a 1:1 call's says its owner."""
+
     state: str
     reason: EndReason | None = None
+    caller_id: str | None = None
 
     event_type = EVENT_CALL_STATE
 
@@ -55,6 +59,8 @@ class CallStateChanged(CallEvent):
         wire = {**self._wire(), "callState": self.state, **self._owner()}
         if self.reason is not None:
             wire["reason"] = str(self.reason)
+        if self.caller_id is not None:
+            wire["caller"] = {"id": self.caller_id}
         return wire
 
 

@@ -16,12 +16,16 @@ The rules, as a newcomer asks them:
 * **start**: the same as joining, asked as "start this call"; on a running call it simply joins.
 * **leave** (a tab hangs up) and **expire** (a tab vanished and did not come back within the grace period, or its
   server died): the user leaves when their last tab does; everyone hears ``call_leaved``. A group call with nobody
-  joined stops (``ended``). A 1:1 call with at most one person still in stops **and is deleted**: ``hung_up`` when
-  it was answered, ``cancelled`` when the caller gives up before an answer, ``declined`` when the callee refuses.
+  joined stops (``ended``), and the members it still rang get ``call_missed``. A 1:1 call with at most one person
+  still in stops **and is deleted**: ``hung_up`` when it was answered, ``cancelled`` when the caller gives up before
+  an answer, ``declined`` when the callee refuses.
   Leaving a stopped call changes nothing.
 * **decline** (an invited participant refuses): a 1:1 call stops and is deleted (``declined``); in a group call only
   the decliner stops ringing (on every tab): they are told ``call_state: stopped`` with reason ``declined``.
 * **stop**: everyone leaves, the call is ``stopped`` (``ended`` unless told another reason); ``remove`` deletes it.
+  Members a group call still rang get ``call_missed``.
+* **who calls**: ``call_state: started`` names the ``caller`` when known: who placed the call, restarted it, or
+  (for newcomers invited into it) who joined it first.
 * **invite**: a group call's invitees change; newcomers to a running call are rung, the removed are told they left.
 * **add guest** (issue 12): someone without an account, admitted by the call's invite link, becomes a participant of a
   running group call (invited, not rung: they are the one asking); they join like anyone else.
@@ -194,9 +198,24 @@ def _event_base(call: Call, recipients: Iterable[str]) -> dict:
 
 
 def _state_event(call: Call, state: str, reason: EndReason | None = None,
-                 to: Iterable[str] | None = None) -> CallStateChanged:
+                 to: Iterable[str] | None = None, caller: str | None = None) -> CallStateChanged:
     return CallStateChanged(**_event_base(call, call.participant_ids() if to is None else to), state=state,
-                            reason=reason)
+                            reason=reason, caller_id=caller)
+
+
+def _first_joined(call: Call) -> str | None:
+    """Who called: the participant who joined this run of the call first (the history's caller too)."""
+    joined = [p for p in call.participants if p.joined_at is not None]
+    return min(joined, key=lambda p: _naive_utc(p.joined_at)).user_id if joined else None
+
+
+def _abandoned(before: Call, stopped: Call) -> list[Event]:
+    """A group call that stops while members are still rung leaves them a missed call (``call_missed``, told at
+    once, as the history counts it); a 1:1 call's callee learns it from the ``cancelled`` reason instead."""
+    if not before.is_group or before.state != CallState.STARTED:
+        return []
+    caller = _first_joined(before)
+    return [_missed_event(stopped, uid, caller) for uid in ringing(before) if not is_guest(uid)]
 
 
 def _joined_event(call: Call, user_id: str) -> ParticipantJoined:
@@ -216,15 +235,15 @@ def _hidden(call_id: str) -> CallNotFound:
 
 
 def create(call_id: str, provider_type: str, owner_id: str, owner_type: str, title: str,
-           participants: Iterable[str], now: dt.datetime) -> Outcome:
-    """A new call, started, everyone invited and rung."""
+           participants: Iterable[str], now: dt.datetime, *, caller: str | None = None) -> Outcome:
+    """A new call, started, everyone invited and rung; ``caller`` (who placed it) is named in the ring."""
     targets = _allowed(None, Action.CREATE)
     ids = tuple(dict.fromkeys(participants))
     call = Call(call_id, provider_type, owner_id, owner_type, title, CallState.STARTED, now, now,
                 tuple(Participant(uid) for uid in ids))
     active = ids if call.is_group else ()
-    return _finish(None, call, Action.CREATE, "by " + (ids[0] if ids else "?"), targets,
-                   [_state_event(call, STARTED)], active)
+    return _finish(None, call, Action.CREATE, "by " + (caller or (ids[0] if ids else "?")), targets,
+                   [_state_event(call, STARTED, caller=caller)], active)
 
 
 def join(call: Call, user_id: str, client_id: str, now: dt.datetime, *, is_member: bool = False,
@@ -251,7 +270,7 @@ def join(call: Call, user_id: str, client_id: str, now: dt.datetime, *, is_membe
                                                 joined_at=part.joined_at or now))
     after = after.replace(last_date=now)
     if call.state != CallState.STARTED:
-        events.append(_state_event(after, STARTED))
+        events.append(_state_event(after, STARTED, caller=user_id))
     if not part.joined:
         events.append(_joined_event(after, user_id))
     return _finish(call, after, action, f"{user_id}/{client_id}", targets, events,
@@ -295,6 +314,7 @@ def leave(call: Call, user_id: str, client_id: str, now: dt.datetime, *, action:
     if call.is_group and not still_in:
         stopped = everyone_out(after)
         events.append(_state_event(stopped, STOPPED, EndReason.ENDED))
+        events += _abandoned(after, stopped)
         return _finish(call, stopped, action, f"{user_id}/{client_id}", targets, events)
     return _finish(call, after, action, f"{user_id}/{client_id}", targets, events)
 
@@ -329,6 +349,7 @@ def stop(call: Call, now: dt.datetime, *, remove: bool = False, reason: EndReaso
     targets = _allowed(call, Action.STOP)
     after = everyone_out(call).replace(last_date=now)
     events = [_state_event(after, STOPPED, reason)] if call.state != CallState.STOPPED else []
+    events += _abandoned(call, after)
     return _finish(call, None if remove else after, Action.STOP, by or str(reason), targets, events)
 
 
@@ -360,7 +381,7 @@ def invite(call: Call, participants: Iterable[str], now: dt.datetime) -> Outcome
     kept = tuple(p for p in call.participants if p.user_id not in removed)
     after = call.replace(participants=kept + tuple(Participant(uid) for uid in added), last_date=now)
     if added and call.state == CallState.STARTED:
-        events.append(_state_event(after, STARTED, to=added))
+        events.append(_state_event(after, STARTED, to=added, caller=_first_joined(call)))
     return _finish(call, after, Action.INVITE, f"+{added} -{removed}", targets, events)
 
 
@@ -390,8 +411,10 @@ def remove_guests(call: Call, guest_ids: Iterable[str], now: dt.datetime) -> Out
     after = call.replace(participants=tuple(p for p in call.participants if p not in gone), last_date=now)
     still_in = any(p.joined for p in after.participants)
     if call.state == CallState.STARTED and any(p.joined for p in gone) and not still_in:
-        after = everyone_out(after)
-        events.append(_state_event(after, STOPPED, EndReason.ENDED))
+        stopped = everyone_out(after)
+        events.append(_state_event(stopped, STOPPED, EndReason.ENDED))
+        events += _abandoned(after, stopped)
+        after = stopped
     return _finish(call, after, Action.REMOVE_GUESTS, f"-{[p.user_id for p in gone]}", targets, events)
 
 
@@ -408,7 +431,7 @@ def end_guests_alone(call: Call, now: dt.datetime, grace: dt.timedelta) -> Outco
         return _finish(call, call, Action.END_GUESTS_ALONE, "members still in or within grace", targets)
     after = everyone_out(call).replace(last_date=now)
     return _finish(call, after, Action.END_GUESTS_ALONE, "only guests left", targets,
-                   [_state_event(after, STOPPED, EndReason.ENDED)])
+                   [_state_event(after, STOPPED, EndReason.ENDED), *_abandoned(call, after)])
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
