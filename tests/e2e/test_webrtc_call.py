@@ -169,7 +169,7 @@ def test_after_a_hang_up_both_sides_show_the_call_ended_and_why_until_closed(pai
     john, mary = pair
     connect(john, mary)
     john.locator(".webrtc-call .webrtc-hangup").click()
-    for page, reason in ((john, "Call ended"), (mary, "The other side hung up")):
+    for page, reason in ((john, "You hung up"), (mary, "John Smith hung up")):
         ended = page.locator(f".webrtc-call[data-call-id='{CALL}']")
         expect(ended).to_have_attribute("data-state", "ended")
         expect(ended.locator(".webrtc-call-status")).to_have_text(reason)

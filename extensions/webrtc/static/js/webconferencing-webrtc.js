@@ -67,6 +67,9 @@
       return settings && settings.maxParticipants ? settings.maxParticipants : 4;
     }
 
+    /** The most people in one call (every one sends its video to every other one): the server refuses more. */
+    this.maxParticipants = maxParticipants;
+
     /** The call running in this tab, for its id (tests and other scripts may look). */
     this.getCall = function(callId) {
       return calls[callId] || null;
@@ -124,9 +127,6 @@
         if (ids.length < 2) {
           throw "No WebRTC users found for " + target.id;
         }
-        if (ids.length > maxParticipants()) {
-          throw "Too many participants for a WebRTC call: " + ids.length + " > " + maxParticipants();
-        }
         var button = el("button", "webrtc-call-button");
         button.type = "button";
         button.title = target.title;
@@ -134,6 +134,14 @@
         icon.setAttribute("aria-hidden", "true");
         button.appendChild(icon);
         button.appendChild(el("span", "callTitle", "Video call"));
+        if (ids.length > maxParticipants()) {
+          // More WebRTC members than a call holds: the call still starts (as in Nextcloud Talk, where a team
+          // rarely all joins), everyone is invited and the server lets the first ones in. The button says so.
+          button.title = webConferencing.message("webrtc.button.limit", [maxParticipants(), ids.length]);
+          button.setAttribute("data-limit", String(maxParticipants()));
+          button.appendChild(el("span", "webrtc-call-limit",
+            webConferencing.message("webrtc.button.limitNote", maxParticipants())));
+        }
         button.addEventListener("click", function(event) {
           event.preventDefault();
           placeCall(context, target, ids);
@@ -178,7 +186,7 @@
               return id !== me();
             });
             var otherName = call.isGroup || others.length !== 1 ? null : call.names[others[0]];
-            call.hangup(webConferencing.callEndedText(update.reason, otherName));
+            call.stopped(update.reason, webConferencing.callEndedText(update.reason, otherName));
           }
         }
       } else if (update.eventType === "call_joined") {

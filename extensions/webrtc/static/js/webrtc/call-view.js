@@ -38,6 +38,12 @@
     return node;
   }
 
+  /** What a peer's tile shows when it does not send a kind: an icon named for screen readers and on hover. */
+  var REMOTE_OFF = {
+    audio: { className: "webrtc-peer-muted", key: "webrtc.peer.muted" },
+    video: { className: "webrtc-peer-camera-off", key: "webrtc.peer.cameraOff" }
+  };
+
   function button(className, text) {
     var node = el("button", className, text);
     node.type = "button";
@@ -61,6 +67,27 @@
       this.element.appendChild(this.video);
       this.element.appendChild(this.audio);
       this.element.appendChild(this.caption);
+      var indicators = el("span", "webrtc-peer-indicators");
+      this.element.appendChild(indicators);
+      this.offIndicators = {};
+      Object.keys(REMOTE_OFF).forEach(function(kind) {
+        var indicator = el("span", "webrtc-peer-off " + REMOTE_OFF[kind].className);
+        var label = window.webConferencing.message(REMOTE_OFF[kind].key);
+        indicator.setAttribute("role", "img");
+        indicator.setAttribute("aria-label", label);
+        indicator.title = label;
+        indicator.hidden = true;
+        this.offIndicators[kind] = indicator;
+        indicators.appendChild(indicator);
+      }, this);
+    }
+
+    /** What the peer sends ({audio, video}: on or not): an indicator for each kind it does not. */
+    showMedia(media) {
+      Object.keys(REMOTE_OFF).forEach(function(kind) {
+        this.element.setAttribute("data-" + kind, media[kind] ? "on" : "off");
+        this.offIndicators[kind].hidden = Boolean(media[kind]);
+      }, this);
     }
 
     showStream(kind, stream, log) {
@@ -101,7 +128,11 @@
       this.title = el("h2", "webrtc-call-title", title);
       this.status = el("p", "webrtc-call-status");
       this.status.setAttribute("role", "status");
+      // over the reason, once ended
+      this.endedLabel = el("p", "webrtc-call-ended", window.webConferencing.message("webrtc.call.ended"));
+      this.endedLabel.hidden = true;
       header.appendChild(this.title);
+      header.appendChild(this.endedLabel);
       header.appendChild(this.status);
       this.peers = el("div", "webrtc-peers");
       this.localVideo = el("video", "webrtc-local-video");
@@ -175,6 +206,7 @@
       }
       this.status.textContent = text;
       if (state.isEnded()) {
+        this.endedLabel.hidden = text === this.endedLabel.textContent; // not said twice
         this.peers.textContent = "";
         this.localVideo.srcObject = null;
         this.overlay.querySelectorAll(".webrtc-controls button, .webrtc-controls select").forEach(
@@ -185,6 +217,11 @@
         this.closeButton.hidden = false;
         this.closeButton.focus();
       }
+    }
+
+    /** Why the call ended, in one word (data-end-reason), set before the state becomes `ended`. */
+    setEndReason(code) {
+      this.overlay.setAttribute("data-end-reason", code);
     }
 
     /** After the ended state has been seen for a moment, the overlay goes (Close makes it go at once). */

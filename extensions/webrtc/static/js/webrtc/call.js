@@ -24,10 +24,12 @@
       this.isGroup = info.id.indexOf("g/") === 0;
       this.log = log;
       this.names = {}; // user id -> display name, for the tiles
+      this.isStopped = false; // the call is over on the server (see stopped())
       (info.participants || []).forEach(function(part) {
         self.names[part.id] = part.title || part.id;
       });
       this.peers = {}; // client id -> {peer, tile}
+      this.remoteMedia = {}; // client id -> {audio, video} it said it sends (may come before its tile)
       this.state = new webrtc.CallState(this.id, log);
       this.media = new webrtc.LocalMedia(log);
       this.signalling = new webrtc.Signalling(this.id, {
@@ -39,16 +41,20 @@
         },
         bye: function(peerId) {
           self.dropPeer(peerId);
+        },
+        media: function(peerId, media) {
+          self.peerMedia(peerId, media);
         }
       }, log);
       this.view = new webrtc.CallView(this.id, info.title || "", this.isGroup, {
         hangup: function() {
-          self.hangup("Call ended");
+          self.hangup(webConferencing.message("webrtc.call.youHungUp"), false, "hung_up");
         },
         toggle: function(kind) {
           var enabled = self.media.toggle(kind);
           if (enabled !== null) {
             self.view.showToggle(kind, enabled);
+            self.sendMedia(null);
           }
         },
         switchDevice: function(kind, deviceId) {
@@ -92,24 +98,35 @@
         this.state.apply("joined");
         await this.signalling.open(this.clientId);
       } catch (err) {
-        if (!this.state.isEnded()) {
+        if (this.state.isEnded()) {
+          return;
+        }
+        if (err && err.code === "CALL_FULL_ERROR") {
+          // a space with more WebRTC members than a call holds: the first ones in are the call (see callButton)
+          this.log.info("Call " + this.id + " is full", err);
+          this.hangup(webConferencing.message("webrtc.call.full", this.provider.maxParticipants()), false, "full");
+        } else {
           this.log.showError("Failed to start call: " + this.id, err, "Call failed");
-          this.hangup("Call failed");
+          this.hangup("Call failed", false, "failed");
         }
       }
     }
 
     /**
      * Leave: a bye to the peers (they drop this tab at once), then the server (a 1:1 call ends for both). With
-     * `closing`, the page is going away: everything is sent now, nothing is waited for nor cleaned up.
+     * `closing`, the page is going away: everything is sent now, nothing is waited for nor cleaned up. `reason` is
+     * the text the ended overlay shows, `code` why in one word (data-end-reason: hung_up, declined, no_answer, busy,
+     * cancelled, ended, full, failed).
      */
-    hangup(reason, closing) {
+    hangup(reason, closing, code) {
       if (this.state.isEnded()) {
         return;
       }
       var self = this;
       var wasInCall = this.state.isInCall();
-      this.signalling.close();
+      // A bye only to peers there are, while the call lasts on the server (after, its channel refuses messages)
+      this.signalling.close(!this.isStopped && Object.keys(this.peers).length > 0);
+      this.view.setEndReason(code || "ended");
       if (wasInCall) {
         webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
           if (!closing) {
@@ -134,6 +151,15 @@
       this.state.apply("end", reason);
       this.provider.callEnded(this);
       this.view.dismissLater();
+    }
+
+    /**
+     * The call is over on the server: it stopped (`code` is the server's reason), or the other side of a 1:1 call
+     * left, which stops it. It ends here without a bye: nobody is left to hear one.
+     */
+    stopped(code, reason) {
+      this.isStopped = true;
+      this.hangup(reason, false, code || "ended");
     }
 
     isEnded() {
@@ -235,12 +261,35 @@
         });
         entry = { peer: peer, tile: tile };
         this.peers[peerId] = entry;
+        if (this.remoteMedia[peerId]) {
+          tile.showMedia(this.remoteMedia[peerId]);
+        }
+        this.sendMedia(peerId); // a new peer learns at once whether this tab is muted
       }
       return entry.peer;
     }
 
+    /** Tell one peer (`to`), or all (null), whether this tab's microphone and camera are on. */
+    sendMedia(to) {
+      var message = { type: "media", audio: this.media.isOn("audio"), video: this.media.isOn("video") };
+      if (to) {
+        message.to = to;
+      }
+      this.signalling.send(message);
+    }
+
+    /** A peer said what it sends: its tile shows it (or will, once it exists). */
+    peerMedia(peerId, media) {
+      this.remoteMedia[peerId] = media;
+      var entry = this.peers[peerId];
+      if (entry) {
+        entry.tile.showMedia(media);
+      }
+    }
+
     closePeer(peerId) {
       var entry = this.peers[peerId];
+      delete this.remoteMedia[peerId];
       if (entry) {
         delete this.peers[peerId];
         entry.peer.close();
@@ -250,12 +299,14 @@
 
     /** A tab left (its bye, or its user left on the server). Alone in a 1:1 call: the call is over. */
     dropPeer(peerId) {
+      var entry = this.peers[peerId];
+      var userId = entry ? entry.peer.userId : null;
       this.closePeer(peerId);
       if (this.state.isEnded()) {
         return;
       }
       if (!this.isGroup && Object.keys(this.peers).length === 0) {
-        this.hangup("The other side hung up");
+        this.stopped("hung_up", webConferencing.callEndedText("hung_up", userId ? this.displayName(userId) : null));
       } else {
         this.peersChanged();
       }

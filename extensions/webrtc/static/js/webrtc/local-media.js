@@ -60,6 +60,12 @@
       return enabled;
     }
 
+    /** Whether this tab sends a kind: it has a track of it, switched on (no camera is as good as camera off). */
+    isOn(kind) {
+      var tracks = this.tracks(kind);
+      return tracks.length > 0 && tracks[0].enabled;
+    }
+
     /** Replace the track of a kind by one from another device (keeping mute); resolves to the new track. */
     switchDevice(kind, deviceId) {
       var self = this;

@@ -7,11 +7,13 @@
  *   {type: "offer" | "answer", to, sdp}
  *   {type: "candidate", to, candidate}
  *   {type: "bye"}                        a tab hangs up or closes
+ *   {type: "media", to?, audio, video}   whether the sender's microphone and camera are on: to everyone when it
+ *                                        changes, and to each new peer (so a late joiner sees who is muted)
  * Who offers is deterministic: of two peers, the one with the smaller client id. So both sides never offer at once
  * (no glare), whatever the order in which hello and welcome cross.
  *
  * The peers themselves are the lifecycle's: it passes {peer(peerId, userId) -> the Peer, made if new;
- * existing(peerId) -> the Peer or null; bye(peerId)}.
+ * existing(peerId) -> the Peer or null; bye(peerId); media(peerId, {audio, video})}.
  */
 (function(webConferencing, webrtc) {
   "use strict";
@@ -50,12 +52,17 @@
       });
     }
 
-    /** Say bye (the peers drop this tab at once) and stop listening. */
-    close() {
+    /**
+     * Stop listening; with `sayBye`, first a bye (the peers drop this tab at once). No bye when nobody is left to
+     * hear it: once the call is over on the server its channel refuses every message (ACCESS_ERROR).
+     */
+    close(sayBye) {
       if (this.closed) {
         return;
       }
-      this.send({ type: "bye" });
+      if (sayBye) {
+        this.send({ type: "bye" });
+      }
       this.closed = true;
       if (this.unsubscribe) {
         this.unsubscribe();
@@ -106,6 +113,9 @@
         case "bye":
           this.log.info("Peer left: " + from);
           this.peers.bye(from);
+          break;
+        case "media":
+          this.peers.media(from, { audio: data.audio !== false, video: data.video !== false });
           break;
         default:
           this.log.debug("Unknown signal: " + data.type);
