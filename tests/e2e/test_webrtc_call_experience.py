@@ -9,6 +9,7 @@ and a space title: each test also checks that it reached the page as text (``win
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -251,3 +252,98 @@ def test_a_declined_call_shows_the_caller_who_declined(pair):
     ann.locator(".webrtc-call .webrtc-close").click()
     expect(ann.locator(".webrtc-call")).to_have_count(0)
     assert_no_script_ran(ben, ann)
+
+
+# ******** More WebRTC members than a call holds ********
+
+def space_button(page, space: str):
+    return page.locator(f".webconferencing-call[data-space-id={space}][data-built] .webrtc-call-button")
+
+
+def test_a_space_with_more_webrtc_members_than_a_call_holds_shows_its_button_with_the_limit(hostile_server,
+                                                                                           browser):
+    eve = user_page(hostile_server, browser, "eve", "/portal/spaces/crowd")
+    try:
+        button = space_button(eve, "crowd")
+        expect(button).to_be_visible()
+        expect(button).to_be_enabled()
+        expect(button.locator(".webrtc-call-limit")).to_have_text("up to 4 people")
+        expect(button.locator(".webrtc-call-limit")).to_be_visible()
+        expect(button).to_have_attribute(
+            "title", "WebRTC calls are limited to 4 people; this space has 5 WebRTC members: the first 4 to join "
+                     "are in the call")
+        assert_no_script_ran(eve)
+    finally:
+        eve.context.close()
+
+
+def test_a_space_within_the_limit_shows_its_button_without_a_limit_note(hostile_server, browser):
+    ann = user_page(hostile_server, browser, "ann", "/portal/spaces/trio")
+    try:
+        expect(space_button(ann, "trio")).to_be_visible()
+        expect(space_button(ann, "trio").locator(".webrtc-call-limit")).to_have_count(0)
+    finally:
+        ann.context.close()
+
+
+CROWD_CALL = "g/crowd"
+
+
+def set_max_participants(page, value: int) -> None:
+    page.evaluate("max => webConferencing.rest('POST', '/provider/webrtc/configuration', {maxParticipants: max})",
+                  str(value))
+
+
+def test_who_joins_a_full_call_is_told_the_call_is_full_and_why(hostile_server, media_browser):
+    admin = user_page(hostile_server, media_browser, "ann", "/portal/people")
+    set_max_participants(admin, 2)  # two in, the third is one too many (lighter than five browsers)
+    pages = {}
+    try:
+        pages = {user: user_page(hostile_server, media_browser, user, "/portal/spaces/crowd")
+                 for user in ("ann", "ben", "cat")}
+        ann, ben, cat = pages["ann"], pages["ben"], pages["cat"]
+        space_button(ann, "crowd").click()
+        ben.locator(f".webrtc-incoming[data-call-id='{CROWD_CALL}'] button.accept").click()
+        connected(ben, CROWD_CALL)
+
+        cat.locator(f".webrtc-incoming[data-call-id='{CROWD_CALL}'] button.accept").click()
+
+        overlay = cat.locator(f".webrtc-call[data-call-id='{CROWD_CALL}']")
+        expect(overlay).to_have_attribute("data-state", "ended")
+        expect(overlay).to_have_attribute("data-end-reason", "full")
+        expect(overlay.locator(".webrtc-call-status")).to_have_text(
+            "This call is full: WebRTC calls are limited to 2 people")
+        expect(cat.locator(".webconferencing-dialog")).to_have_count(0)  # said once, in the call's window
+        assert_no_script_ran(*pages.values())
+    finally:
+        for page in pages.values():
+            page.evaluate("""id => {
+                const call = webConferencing.findProvider("webrtc").getCall(id);
+                if (call && !call.isEnded()) { call.hangup("Test over"); }
+                return webConferencing.getCall(id).then(() => true, () => true);
+            }""", CROWD_CALL)
+            page.context.close()
+        set_max_participants(admin, 4)
+        admin.context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The demo organisation with the product's connectors (product_team: six members, five of them WebRTC users)."""
+    with running_server(tmp_path_factory.mktemp("webrtc-demo"), extensions=ROOT / "extensions") as running:
+        yield running
+
+
+def test_james_whose_only_account_is_webrtc_sees_the_product_team_s_call_button_with_the_limit(demo_server,
+                                                                                             browser):
+    james = user_page(demo_server, browser, "james", "/portal/spaces/product_team")
+    try:
+        container = james.locator(".webconferencing-call[data-space-id=product_team][data-built]")
+        expect(container.locator(".webconferencing-call-action")).to_have_count(1)  # WebRTC's, and no other
+        button = container.locator(".webrtc-call-button")
+        expect(button).to_be_visible()
+        expect(button.locator(".webrtc-call-limit")).to_have_text("up to 4 people")
+        expect(button).to_have_attribute("title", re.compile(r"^WebRTC calls are limited to 4 people; this space "
+                                                             r"has 5 WebRTC members"))
+    finally:
+        james.context.close()
