@@ -11,7 +11,9 @@
   var CLOSE_AFTER_MS = 3000;
   var log = webConferencing.getLog(TYPE).prefix("call");
 
-  var STATE_TEXT = { joined: "in the call", leaved: "left", invited: "invited" };
+  var message = webConferencing.message;
+  var STATE_TEXT = { joined: "myconnector.part.joined", leaved: "myconnector.part.leaved",
+    invited: "myconnector.part.invited" }; // message keys
 
   function start(call) {
     var callId = call.id;
@@ -39,8 +41,23 @@
       var item = root.querySelector("li[data-user-id='" + CSS.escape(id) + "']");
       if (item) {
         item.setAttribute("data-state", state);
-        item.querySelector(".myconnector-part-state").textContent = STATE_TEXT[state] || "";
+        item.querySelector(".myconnector-part-state").textContent = STATE_TEXT[state] ? message(STATE_TEXT[state]) : "";
       }
+    }
+
+    /**
+     * "In call" once someone else is in it too; until then the window says whom it is calling (the callee of a 1:1
+     * call, or the group's members): a callee who is only invited is not in the call yet (issue 11).
+     */
+    function sayWhoIsIn() {
+      if (!joined || ended) {
+        return;
+      }
+      var others = root.querySelectorAll(".myconnector-participants li[data-state='joined']:not([data-user-id='"
+        + CSS.escape(me) + "'])");
+      var name = otherName();
+      setState("joined", others.length > 0 ? message("myconnector.call.joined")
+        : name ? message("myconnector.call.calling", [name]) : message("myconnector.call.waiting"));
     }
 
     function showParticipants(info) {
@@ -75,7 +92,7 @@
     hangupButton.addEventListener("click", function() {
       log.info("Hang up: " + callId);
       leave().then(function() {
-        end("Call ended");
+        end(message("webconferencing.ended"));
       });
     });
 
@@ -95,6 +112,7 @@
       }
       if (update.eventType === "call_joined" || update.eventType === "call_leaved") {
         setPart(update.part.id, update.eventType === "call_joined" ? "joined" : "leaved");
+        sayWhoIsIn();
       } else if (update.eventType === "call_state" && update.callState === "stopped") {
         joined = false;
         end(webConferencing.callEndedText(update.reason, otherName()));
@@ -108,10 +126,10 @@
         joined = true;
         log.info("Joined call: " + callId);
         showParticipants(info);
-        setState("joined", "In call");
+        sayWhoIsIn();
       }).catch(function(err) {
-        log.showError("Failed to join call: " + callId, err, "Joining call failed");
-        end("Could not join the call");
+        log.showError("Failed to join call: " + callId, err, message("myconnector.call.joinFailed"));
+        end(message("myconnector.call.notJoined"));
       });
     });
   }

@@ -12,6 +12,7 @@
 
   var TYPE = "myconnector";
   var log = webConferencing.getLog(TYPE);
+  var message = webConferencing.message; // texts: WEB-INF/classes/locale/myconnector/MyConnector_<lang>.properties
 
   function MyProvider() {
     var self = this;
@@ -87,7 +88,7 @@
         if (popup && !popup.closed) {
           popup.close();
         }
-        log.showError("Failed to start call: " + callId, err, "Call failed");
+        log.showError("Failed to start call: " + callId, err, message("myconnector.call.failed"));
       });
     }
 
@@ -111,7 +112,8 @@
         icon.className = "uiIconMyConnector";
         var label = document.createElement("span");
         label.className = "callTitle";
-        label.textContent = "Call with " + self.getTitle(); // an action, not the product's name (issue 11)
+        // an action, not the product's name (issue 11)
+        label.textContent = message("myconnector.button.callWith", [self.getTitle()]);
         button.appendChild(icon);
         button.appendChild(label);
         button.addEventListener("click", function(event) {
@@ -128,12 +130,17 @@
     var incomingCalls = webConferencing.incomingCalls({
       prefix: TYPE,
       title: function() {
-        return "Incoming " + self.getTitle() + " call"; // the title comes with the settings, after this runs
+        // the title comes with the settings, after this runs
+        return message("myconnector.incoming.title", [self.getTitle()]);
       },
-      callerText: function(call, isGroup) {
-        return isGroup ? "Call in " + call.title : call.owner.title + " is calling you...";
+      callerText: function(call, isGroup, caller) {
+        if (!isGroup) {
+          return message("myconnector.incoming.caller", [call.owner.title]);
+        }
+        return caller ? message("myconnector.incoming.groupCaller", [caller.title, call.title])
+          : message("myconnector.incoming.group", [call.title]);
       },
-      noticeTitle: "Incoming call",
+      noticeTitle: message("myconnector.incoming.notice"),
       ringFrequency: 440,
       busy: function(callId) {
         return placing[callId]; // this tab placed or accepted it
@@ -152,7 +159,7 @@
       var callId = update.callId;
       if (update.eventType === "call_state") {
         if (update.callState === "started") {
-          incomingCalls.incoming(callId);
+          incomingCalls.incoming(callId, update);
         } else if (update.callState === "stopped") {
           log.info("Call stopped: " + callId);
           incomingCalls.stopRinging(callId);
@@ -195,7 +202,7 @@
       var url = (settings && settings.settingsUrl) || "/" + TYPE + "/settings";
       return fetch(webConferencing.getBaseUrl() + url, { credentials: "same-origin" }).then(function(response) {
         if (!response.ok) {
-          throw new Error("Settings form not available (HTTP " + response.status + ")");
+          throw new Error(message("myconnector.settings.unavailable", [response.status]));
         }
         return response.text();
       }).then(function(html) {
@@ -203,7 +210,7 @@
         // document (nothing in it loads or runs) and only its form element is moved into the page.
         var parsed = new DOMParser().parseFromString(html, "text/html").querySelector(".myconnector-settings");
         if (!parsed) {
-          throw new Error("Settings form not found in " + url);
+          throw new Error(message("myconnector.settings.notFound", [url]));
         }
         popup.replaceChildren(document.adoptNode(parsed));
         var form = popup.querySelector(".settingsForm");
@@ -228,7 +235,7 @@
               settings.clientId = saved.clientId;
             }
             close();
-            webConferencing.noticeInfo(self.getTitle(), "Settings saved");
+            webConferencing.noticeInfo(self.getTitle(), message("myconnector.settings.saved"));
           }, function(err) {
             error.textContent = webConferencing.errorText(err);
             error.hidden = false;
@@ -243,7 +250,7 @@
         }
         trap = webConferencing.modal(popup, { focus: form.elements.clientId, onEscape: close });
       }).catch(function(err) {
-        log.showError("Failed to load settings", err, self.getTitle() + " settings");
+        log.showError("Failed to load settings", err, message("myconnector.settings.title", [self.getTitle()]));
       });
     };
   }
