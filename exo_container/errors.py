@@ -33,6 +33,20 @@ class ConfigurationError(KernelError):
         return f"{where}{self.message}"
 
 
+class InvalidParam(ConfigurationError):
+    """An init-param value a component (or plugin) refuses; ``param`` names it: a value-param,
+    or an entry of a properties-param.
+
+    Structured so that a check can point past the XML at whatever gave the value: the
+    ``${property}`` the XML reads it from, and the line of the properties file that set it
+    (:mod:`exo_container.validation`).
+    """
+
+    def __init__(self, message: str, param: str, file: str | None = None, line: int | None = None):
+        self.param = param
+        super().__init__(message, file, line)
+
+
 class ContainerError(KernelError):
     """Wiring or lifecycle failed (unsatisfiable constructor, ambiguity, failing start)."""
 

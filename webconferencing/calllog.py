@@ -59,16 +59,21 @@ class CallLogService(Startable):
 
     def __init__(self, service: WebConferencingService, params: InitParams | None = None):
         self.service = service
-        self.flush_interval = positive_number(params, "flush-interval", 2.0, component="CallLogService",
-                                              prop="webconferencing.calllog.flush.interval")
-        self.buffer_size = int(positive_number(params, "buffer-size", 10000, component="CallLogService",
-                                               prop="webconferencing.calllog.buffer.size"))
+        self.flush_interval, self.buffer_size = self.validate_init_params(params)
         self._buffer: collections.deque[ClientLogRecord] = collections.deque()
         self._lock = threading.Lock()
         self._dropped = 0
         self._wake = threading.Event()
         self._stopping = False
         self._flusher: threading.Thread | None = None
+
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> tuple[float, int]:
+        """(flush interval in seconds, buffer size); the kernel's check hook too (exo_container.validation)."""
+        return (positive_number(params, "flush-interval", 2.0, component="CallLogService",
+                                prop="webconferencing.calllog.flush.interval"),
+                int(positive_number(params, "buffer-size", 10000, component="CallLogService",
+                                    prop="webconferencing.calllog.buffer.size")))
 
     @property
     def dropped(self) -> int:

@@ -6,6 +6,7 @@ place (an error handler), never by parsing messages.
 from __future__ import annotations
 
 from exo_container import ConfigurationError
+from exo_container.errors import InvalidParam
 
 
 class WebConferencingError(Exception):
@@ -65,12 +66,13 @@ class AccessDenied(WebConferencingError):
     status = 403
 
 
-class ProviderConfigurationError(ConfigurationError):
-    """A provider's configuration is wrong; ``key`` names the offending setting so boot can report it."""
+class ProviderConfigurationError(InvalidParam):
+    """A provider's configuration is wrong; ``key`` names the offending setting (an entry of its
+    provider-configuration) so that boot and ``exo-server --check`` can report it, with the property that set it."""
 
     def __init__(self, message: str, key: str | None = None, file: str | None = None, line: int | None = None):
         self.key = key
-        super().__init__(message, file, line)
+        super().__init__(message, key or "", file, line)
 
 
 class CallStateError(WebConferencingError):

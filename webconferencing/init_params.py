@@ -6,7 +6,8 @@ parameter, the property an admin sets, and the value that is wrong.
 """
 from __future__ import annotations
 
-from exo_container import ConfigurationError, InitParams
+from exo_container import InitParams
+from exo_container.errors import InvalidParam
 
 
 def value_param(params: InitParams | None, name: str) -> str:
@@ -18,7 +19,7 @@ def value_param(params: InitParams | None, name: str) -> str:
 def positive_number(params: InitParams | None, name: str, default: float, *, component: str,
                     prop: str | None = None, unit: str = "number") -> float:
     """Value-param ``name`` as a number above zero; ``default`` when absent or empty. A bad value is a
-    :class:`ConfigurationError` naming ``component``, the parameter and, when given, the property ``prop``."""
+    :class:`InvalidParam` naming ``component``, the parameter and, when given, the property ``prop``."""
     raw = value_param(params, name)
     if not raw:
         return default
@@ -26,7 +27,7 @@ def positive_number(params: InitParams | None, name: str, default: float, *, com
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(f"{where} must be a {unit}, not '{raw}'") from None
+        raise InvalidParam(f"{where} must be a {unit}, not '{raw}'", name) from None
     if not value > 0:
-        raise ConfigurationError(f"{where} must be positive, not '{raw}'")
+        raise InvalidParam(f"{where} must be positive, not '{raw}'", name)
     return value

@@ -42,6 +42,12 @@ def parse_flag(value: Any, name: str) -> bool | None:
     return None
 
 
+def provider_configuration(params: InitParams | None) -> dict[str, str]:
+    """The ``provider-configuration`` properties-param (empty when absent)."""
+    props = params.get_properties_param(CONFIG_PROVIDER_CONFIGURATION) if params else None
+    return props.get_properties() if props else {}
+
+
 class ProviderSettingsStore(Protocol):
     """Where admin-edited provider settings live (the service, backed by the database)."""
 
@@ -59,10 +65,9 @@ class CallProvider(ComponentPlugin, ABC):
     """
 
     def __init__(self, params: InitParams | None = None):
-        props = params.get_properties_param(CONFIG_PROVIDER_CONFIGURATION) if params else None
-        self.config: dict[str, str] = props.get_properties() if props else {}
-        self._active = self._config_flag(CONFIG_ACTIVE, True)
-        self._log_enabled = self._config_flag(CONFIG_LOG_ENABLED, False)
+        self.config: dict[str, str] = provider_configuration(params)
+        self._active = self._config_flag(self.config, CONFIG_ACTIVE, True)
+        self._log_enabled = self._config_flag(self.config, CONFIG_LOG_ENABLED, False)
         self._store: ProviderSettingsStore | None = None
 
     # ---- identity of the provider (abstract) ----
@@ -93,23 +98,47 @@ class CallProvider(ComponentPlugin, ABC):
 
     # ---- configuration ----
 
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> dict[str, str]:
+        """The provider-configuration, if this provider accepts it: the kernel's check hook
+        (:mod:`exo_container.validation`), which ``exo-server --check`` calls with no identity directory and no
+        settings store. It checks the switches, then :meth:`validate_configuration`."""
+        config = provider_configuration(params)
+        cls._config_flag(config, CONFIG_ACTIVE, True)
+        cls._config_flag(config, CONFIG_LOG_ENABLED, False)
+        cls.validate_configuration(config)
+        return config
+
+    @classmethod
+    def validate_configuration(cls, config: dict[str, str]) -> None:
+        """Refuse, with no side effect, what the constructor would refuse in ``config`` (a
+        :class:`ProviderConfigurationError` naming the key). Override it where the constructor checks settings of its
+        own (call it from there, so both refuse the same values): otherwise ``exo-server --check`` says OK for a value
+        that then fails the provider at boot."""
+
     def require_config(self, key: str) -> str:
         """A required, non-blank configuration value; otherwise a configuration error naming ``key``."""
-        value = (self.config.get(key) or "").strip()
+        return self.required(self.config, key)
+
+    @classmethod
+    def required(cls, config: dict[str, str], key: str) -> str:
+        """:meth:`require_config` for :meth:`validate_configuration`, where there is no instance yet."""
+        value = (config.get(key) or "").strip()
         if not value:
             raise ProviderConfigurationError(
-                f"{type(self).__name__}: {CONFIG_PROVIDER_CONFIGURATION} property '{key}' is required and must not be "
+                f"{cls.__name__}: {CONFIG_PROVIDER_CONFIGURATION} property '{key}' is required and must not be "
                 f"empty", key=key)
         return value
 
-    def _config_flag(self, key: str, default: bool) -> bool:
-        raw = self.config.get(key)
+    @classmethod
+    def _config_flag(cls, config: dict[str, str], key: str, default: bool) -> bool:
+        raw = config.get(key)
         if raw is None or not raw.strip():
             return default
         flag = parse_flag(raw, key)
         if flag is None:
             raise ProviderConfigurationError(
-                f"{type(self).__name__}: {CONFIG_PROVIDER_CONFIGURATION} property '{key}' must be true or false, "
+                f"{cls.__name__}: {CONFIG_PROVIDER_CONFIGURATION} property '{key}' must be true or false, "
                 f"not '{raw}'", key=key)
         return flag
 

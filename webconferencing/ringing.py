@@ -24,13 +24,18 @@ class RingTimeouts(Startable):
 
     def __init__(self, service: WebConferencingService, params: InitParams | None = None):
         self.service = service
-        self.timeout_seconds = positive_number(params, "timeout-seconds", 45.0, component="RingTimeouts",
-                                               prop="webconferencing.ring.timeout.seconds", unit="number of seconds")
-        self.check_seconds = positive_number(params, "check-seconds", 1.0, component="RingTimeouts",
-                                             prop="webconferencing.ring.check.seconds", unit="number of seconds")
+        self.timeout_seconds, self.check_seconds = self.validate_init_params(params)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._failing = False
+
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> tuple[float, float]:
+        """(timeout, check interval) in seconds; the kernel's check hook too (exo_container.validation)."""
+        return (positive_number(params, "timeout-seconds", 45.0, component="RingTimeouts",
+                                prop="webconferencing.ring.timeout.seconds", unit="number of seconds"),
+                positive_number(params, "check-seconds", 1.0, component="RingTimeouts",
+                                prop="webconferencing.ring.check.seconds", unit="number of seconds"))
 
     def sweep(self) -> list[str]:
         """End the ringing of every call unanswered for the timeout; the ids of the calls it changed."""

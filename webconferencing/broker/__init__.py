@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from typing import Callable
 
 from exo_container import ConfigurationError, Disposable, InitParams
+from exo_container.errors import InvalidParam
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,39 @@ BROKER_SCHEMES: dict[str, str] = {
 }
 
 
+def redis_url_problem(url: str) -> str | None:
+    """What is wrong with the form of a ``redis://`` / ``rediss://`` URL (None: nothing), found without connecting:
+    redis-py's own parser, plus the database number it silently ignores when it is not one."""
+    from urllib.parse import urlsplit
+
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError as exc:
+        return str(exc)
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        return f"the database '{database}' is not a number (redis://host:6379/0)"
+    return None
+
+
+def check_broker_url(url: str) -> str:
+    """The broker URL, stripped (empty: ``inprocess``), if :func:`create_broker` would accept its form; otherwise
+    a ValueError saying why. Nothing is reached: whether Redis answers is the boot's business."""
+    url = (url or "inprocess").strip()
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in BROKER_SCHEMES:
+        raise ValueError(f"unknown broker '{url}': expected one of {', '.join(sorted(BROKER_SCHEMES))}")
+    if scheme in ("redis", "rediss"):
+        problem = redis_url_problem(url)
+        if problem:
+            raise ValueError(f"broker '{url}' is not a valid Redis URL: {problem}")
+    return url
+
+
 def create_broker(url: str) -> Broker:
     """Build the broker a URL names (``inprocess``, ``redis://...``); a bad URL is a configuration error."""
     url = (url or "inprocess").strip()
@@ -98,9 +132,17 @@ class ConfiguredBroker(Broker, Disposable):
     """The broker component of configuration.xml: delegates to the backend named by value-param ``url``."""
 
     def __init__(self, params: InitParams | None = None):
-        url_param = params.get_value_param("url") if params else None
-        self.url = (url_param.get_value() if url_param else "") or "inprocess"
+        self.url = self.validate_init_params(params)
         self.delegate = create_broker(self.url)
+
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> str:
+        """The URL of value-param ``url`` if its form is right (the kernel's check hook: nothing is reached)."""
+        url_param = params.get_value_param("url") if params else None
+        try:
+            return check_broker_url(url_param.get_value() if url_param else "")
+        except ValueError as exc:
+            raise InvalidParam(f"ConfiguredBroker: url (webconferencing.broker): {exc}", "url") from None
 
     def publish(self, channel: str, data: dict, sender: dict | None = None) -> None:
         self.delegate.publish(channel, data, sender)

@@ -29,6 +29,7 @@ from typing import Any, Callable, TypeVar
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from exo_container import ConfigurationError, InitParams, Startable
+from exo_container.errors import InvalidParam
 
 from ..errors import IdentityNotFound, InvalidCallArgument
 from ..info import IMInfo, RoomInfo, SpaceInfo, UserInfo
@@ -46,6 +47,19 @@ T = TypeVar("T")
 def _value(params: InitParams | None, name: str, default: str) -> str:
     param = params.get_value_param(name) if params else None
     return param.get_value().strip() if param and param.get_value().strip() else default
+
+
+def _is_hash_method(method: str) -> bool:
+    """werkzeug's method syntax: ``scrypt:n:r:p`` (numbers) or ``pbkdf2:hash:iterations`` (a hashlib name)."""
+    import hashlib
+
+    name, *args = method.split(":")
+    if name == "scrypt":
+        return len(args) <= 3 and all(a.isdigit() for a in args)
+    if name == "pbkdf2":
+        return (not args or args[0] in hashlib.algorithms_available) and len(args) <= 2 and \
+            all(a.isdigit() for a in args[1:])
+    return False
 
 
 class _TTLCache:
@@ -80,17 +94,28 @@ class DatabaseIdentityDirectory(IdentityDirectory, Startable):
         super().__init__()
         self.database = database
         self.data_file = _value(params, "data-file", "")
-        self.password_hash_method = _value(params, "password-hash-method", "scrypt")
-        try:
-            cache_seconds = float(_value(params, "cache-seconds", "5"))
-        except ValueError:
-            raise ConfigurationError(f"DatabaseIdentityDirectory: cache-seconds (webconferencing.identity.cache.seconds) "
-                                     f"must be a number, "
-                                     f"not '{_value(params, 'cache-seconds', '')}'") from None
+        self.password_hash_method, cache_seconds = self.validate_init_params(params)
         self._cache = _TTLCache(cache_seconds)
         self.dao = IdentityDAO()
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
+
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> tuple[str, float]:
+        """(password hash method, cache seconds); the kernel's check hook too (exo_container.validation). The data
+        file is not read: only the first start on an empty directory reads it."""
+        method = _value(params, "password-hash-method", "scrypt")
+        if not _is_hash_method(method):
+            raise InvalidParam(f"DatabaseIdentityDirectory: password-hash-method (webconferencing.identity.password.hash)"
+                               f" must be scrypt[:n:r:p] or pbkdf2[:hash[:iterations]], not '{method}'",
+                               "password-hash-method")
+        raw = _value(params, "cache-seconds", "5")
+        try:
+            cache_seconds = float(raw)
+        except ValueError:
+            raise InvalidParam(f"DatabaseIdentityDirectory: cache-seconds (webconferencing.identity.cache.seconds) "
+                               f"must be a number, not '{raw}'", "cache-seconds") from None
+        return method, cache_seconds
 
     # ---- lifecycle and seeding ----
 

@@ -23,6 +23,7 @@ from playhouse.pool import MaxConnectionsExceeded
 
 
 from exo_container import ConfigurationError, InitParams, Startable
+from exo_container.errors import InvalidParam
 
 from . import schema
 from .locking import hold_until_commit
@@ -72,10 +73,37 @@ def _whole_number(params: InitParams | None, name: str, default: int, *, low: in
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{where} must be a {unit}, not '{raw}'") from None
+        raise InvalidParam(f"{where} must be a {unit}, not '{raw}'", name) from None
     if value < low:
-        raise ConfigurationError(f"{where} must be at least {low}, not {value}")
+        raise InvalidParam(f"{where} must be at least {low}, not {value}", name)
     return value
+
+
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with the form of a database URL (None: nothing), found without opening anything."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        return "not supported: use sqlite:///path/to/file.db or postgresql://user:password@host:5432/database"
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        return f"bad port: {exc}"
+    if scheme == "sqlite":
+        if ":///" not in url or not url.split(":///", 1)[1]:
+            return "name the file after three slashes: sqlite:///relative/path.db or sqlite:////absolute/path.db"
+        return None
+    if not parts.path.strip("/"):
+        return "no database name: postgresql://user:password@host:5432/database"
+    for name, value in _pool_arguments_in(url).items():
+        try:
+            float(value)
+        except ValueError:
+            return f"{name}={value} in the query is not a number"
+    return None
 
 
 def _pool_arguments_in(url: str) -> dict[str, str]:
@@ -106,15 +134,28 @@ class Database(Startable):
     """
 
     def __init__(self, params: InitParams | None = None):
-        self.url = _value(params, "url", DEFAULT_URL)
-        self.busy_timeout = _whole_number(params, "busy-timeout", 10000, low=0, unit="number of milliseconds")
-        self.synchronous = _value(params, "synchronous", "NORMAL").upper()
-        self.pool_size = _whole_number(params, "pool-size", DEFAULT_POOL_SIZE, low=1)
-        self.pool_wait_seconds = _whole_number(params, "pool-wait-seconds", DEFAULT_POOL_WAIT, low=1)
+        self.url, self.busy_timeout, self.synchronous, self.pool_size, self.pool_wait_seconds = \
+            self.validate_init_params(params)
         self.db: PeeweeDatabase | None = None
         # SQLite has one writer at a time: serialising writers in-process avoids busy-waiting between our own threads
         self._write_lock = threading.RLock()
         self.is_sqlite = False
+
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> tuple[str, int, str, int, int]:
+        """(url, busy timeout, synchronous, pool size, pool wait); the kernel's check hook too
+        (exo_container.validation): the URL's form is checked, nothing is opened or created."""
+        url = _value(params, "url", DEFAULT_URL)
+        problem = url_problem(url)
+        if problem:
+            raise InvalidParam(f"Database: url (webconferencing.db.url) '{redacted(url)}': {problem}", "url")
+        synchronous = _value(params, "synchronous", "NORMAL").upper()
+        if synchronous not in SYNCHRONOUS:
+            raise InvalidParam(f"Database: synchronous (webconferencing.db.synchronous) must be one of "
+                               f"{', '.join(SYNCHRONOUS)}, not '{synchronous}'", "synchronous")
+        return (url, _whole_number(params, "busy-timeout", 10000, low=0, unit="number of milliseconds"), synchronous,
+                _whole_number(params, "pool-size", DEFAULT_POOL_SIZE, low=1),
+                _whole_number(params, "pool-wait-seconds", DEFAULT_POOL_WAIT, low=1))
 
     def start(self) -> None:
         global _bound_to

@@ -101,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         monkey.patch_all()
     import logging
 
-    logging.basicConfig(level=options.log_level.upper(), format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     if options.check:
+        logging.basicConfig(level=logging.CRITICAL)  # the check prints every problem: not logged twice
         return check(options)
+    logging.basicConfig(level=options.log_level.upper(), format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     return serve(options)
 
 
@@ -136,38 +137,66 @@ def _workers_problem(options: ServeOptions, settings) -> str | None:
 
 
 def check(options: ServeOptions) -> int:
-    """Load and verify everything a boot would need, creating no component; exit 1 on any error."""
+    """What a boot would refuse, found without booting; exit 1 on any error.
+
+    Checked: the files (every problem of a dropped one), the classes, constructors and set-methods
+    (``verify``), every init-param a component or a provider would refuse (:mod:`exo_container.validation`:
+    numbers, the ICE servers, a required client id, the database, broker and session-store URLs), the server's
+    own properties, ``--workers`` against the broker, and properties that look misspelled (a warning). Each
+    error names the property and the line of exo.properties that set it, without a traceback.
+
+    Nothing is created or reached: no component is built, no file written, no port bound, and neither the
+    database nor Redis is contacted: a URL's *form* is checked, whether its server answers is for the boot and
+    ``/health/ready`` to tell (a check must run where the servers are not reachable, e.g. in CI).
+    """
     from exo_container.boot import load
     from exo_container.checks import misspelled_properties
-    from exo_container.errors import ConfigurationError
+    from exo_container.errors import ConfigurationError, KernelError
+    from exo_container.validation import validate_init_params
 
     try:
         deployment = load(options.configuration, **options.boot_arguments())
         container = deployment.build_container()
         container.verify()
-        settings = _settings(options, deployment.properties)
-    except ConfigurationError as exc:
+        problems = [*container.problems, *validate_init_params(container)]
+    except KernelError as exc:  # so broken that nothing could be checked further
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    problems = [*container.problems, *misspelled_properties(deployment.properties, deployment.referenced)]
+    try:
+        settings = _settings(options, deployment.properties)
+    except ConfigurationError as exc:
+        settings = None
+        problems.append(_at_origin(exc, deployment.properties))
+    problems += misspelled_properties(deployment.properties, deployment.referenced)
     errors = _print_problems(problems)
-    workers_problem = _workers_problem(options, settings)
+    workers_problem = _workers_problem(options, settings) if settings is not None else None
     if workers_problem:
         print(f"error: {workers_problem}", file=sys.stderr)
         errors += 1
-    files = len(getattr(container, "files", []))
-    print(f"{options.configuration}: {files} configuration files, {len(problems)} problems, "
+    print(f"{options.configuration}: {len(container.files)} configuration files, {len(problems)} problems, "
           f"{'NOT OK' if errors else 'OK'}")
     return EXIT_CONFIG if errors else EXIT_OK
 
 
+def _at_origin(exc, properties):
+    """A server property's error at the line of the properties file that set it (when a file did)."""
+    from exo_container.errors import ConfigurationError
+
+    from .settings import InvalidProperty
+
+    origin = properties.origins.get(exc.name) if isinstance(exc, InvalidProperty) else None
+    return ConfigurationError(exc.message, *origin) if origin and not exc.file else exc
+
+
 def _verified(deployment) -> list:
     """Every problem the workers' boot would meet (unreadable files, missing classes, unsatisfiable constructors,
-    plugins without their set-method), found before any component is created."""
+    plugins without their set-method, init-params a component or a provider refuses), found before any component is
+    created: what ``--check`` reports, each bad value at the exo.properties line that set it."""
     from exo_container.errors import ConfigurationError, KernelError
+    from exo_container.validation import validate_init_params
 
     try:
-        return deployment.verify()
+        return [*deployment.verify(), *validate_init_params(deployment.build_container())]
     except KernelError as exc:
         return [*deployment.problems, exc if isinstance(exc, ConfigurationError) else ConfigurationError(str(exc))]
 

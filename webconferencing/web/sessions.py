@@ -31,8 +31,10 @@ from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from exo_container import ConfigurationError, InitParams, Startable
+from exo_container import InitParams, Startable
+from exo_container.errors import InvalidParam
 
+from webconferencing.broker import redis_url_problem
 from webconferencing.init_params import positive_number
 from webconferencing.storage import Database, is_unavailable, utcnow
 from webconferencing.storage.sessions import DatabaseSessionBackend, SessionBackend, StoredSession
@@ -72,24 +74,31 @@ class SessionStore(Startable):
     def __init__(self, database: Database, params: InitParams | None = None,
                  clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.database = database
-        self.idle_seconds = _seconds(params, "idle-seconds", "exo.server.session.idle.seconds", 1800.0)
-        self.absolute_seconds = _seconds(params, "absolute-seconds", "exo.server.session.seconds", 8 * 3600.0)
-        self.token_seconds = _seconds(params, "token-seconds", "exo.server.token.seconds", 3600.0)
-        self.location = self._location(_param(params, "store"), _param(params, "broker"))
+        self.idle_seconds, self.absolute_seconds, self.token_seconds, self.location = self.validate_init_params(params)
         self.touch_every = dt.timedelta(seconds=min(TOUCH_EVERY_SECONDS, self.idle_seconds / 4))
         self._clock = clock
         self.backend: SessionBackend | None = None
 
+    @classmethod
+    def validate_init_params(cls, params: InitParams | None) -> tuple[float, float, float, str]:
+        """(idle, absolute and token lifetimes in seconds, where sessions live); the kernel's check hook too
+        (exo_container.validation): a Redis store's URL is checked for its form, not reached."""
+        return (_seconds(params, "idle-seconds", "exo.server.session.idle.seconds", 1800.0),
+                _seconds(params, "absolute-seconds", "exo.server.session.seconds", 8 * 3600.0),
+                _seconds(params, "token-seconds", "exo.server.token.seconds", 3600.0),
+                cls._location(_param(params, "store")))
+
     @staticmethod
-    def _location(store: str, broker: str) -> str:
+    def _location(store: str) -> str:
         if not store:
             return DATABASE
         if store.lower() == DATABASE:
             return DATABASE
-        if store.startswith(REDIS_SCHEMES):
+        problem = redis_url_problem(store) if store.startswith(REDIS_SCHEMES) else "not a redis:// URL"
+        if problem is None:
             return store
-        raise ConfigurationError(f"SessionStore: store '{store}' (exo.server.session.store) must be '{DATABASE}' "
-                                 f"or redis://host:port/db")
+        raise InvalidParam(f"SessionStore: store '{store}' (exo.server.session.store) must be '{DATABASE}' "
+                           f"or redis://host:port/db ({problem})", "store")
 
     def start(self) -> None:
         if self.location == DATABASE:

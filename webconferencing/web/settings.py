@@ -37,6 +37,15 @@ QUOTA_WEBSOCKETS = "webconferencing.quota.websockets"
 SECRET_FILE = "server.secret"
 
 
+class InvalidProperty(ConfigurationError):
+    """A server property with a value the server cannot use; ``name`` lets ``exo-server --check`` point at the line
+    of the properties file that set it."""
+
+    def __init__(self, name: str, problem: str, file: str | None = None, line: int | None = None):
+        self.name = name
+        super().__init__(f"property {name}: {problem}", file, line)
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     host: str = "127.0.0.1"
@@ -114,9 +123,9 @@ def _number(props: Mapping[str, str], name: str, default, kind, *, low=None, hig
     try:
         value = kind(str(raw).strip())
     except ValueError:
-        raise ConfigurationError(f"property {name}: '{raw}' is not a {kind.__name__}") from None
+        raise InvalidProperty(name, f"'{raw}' is not a {kind.__name__}") from None
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ConfigurationError(f"property {name}: {value} is out of range [{low}, {high if high is not None else ''}]")
+        raise InvalidProperty(name, f"{value} is out of range [{low}, {high if high is not None else ''}]")
     return value
 
 
@@ -129,7 +138,7 @@ def _rate(props: Mapping[str, str], name: str, default: str) -> str:
     try:
         limits.parse(raw)
     except ValueError:
-        raise ConfigurationError(f"property {name}: '{raw}' is not a rate like 30/minute or 100 per hour") from None
+        raise InvalidProperty(name, f"'{raw}' is not a rate like 30/minute or 100 per hour") from None
     return raw
 
 
@@ -139,4 +148,4 @@ def _flag(props: Mapping[str, str], name: str, default: bool) -> bool:
         return default
     if raw in ("true", "false"):
         return raw == "true"
-    raise ConfigurationError(f"property {name}: '{raw}' is not true or false")
+    raise InvalidProperty(name, f"'{raw}' is not true or false")

@@ -36,16 +36,21 @@ class MyConnectorProvider(CallProvider):
     def __init__(self, identities: IdentityDirectory, params: InitParams | None = None):
         super().__init__(params)
         self.url = URL
-        self.api_client_id = self._required(CONFIG_CLIENT_ID)
+        self.api_client_id = self._required(self.config, CONFIG_CLIENT_ID)
         self.api_key = (self.config.get(CONFIG_API_KEY) or "").strip()
         identities.register_im_type(TYPE, TITLE)
 
-    def _required(self, key: str) -> str:
-        value = (self.config.get(key) or "").strip()
+    @classmethod
+    def validate_configuration(cls, config: dict[str, str]) -> None:
+        cls._required(config, CONFIG_CLIENT_ID)
+
+    @classmethod
+    def _required(cls, config: dict[str, str], key: str) -> str:
+        value = (config.get(key) or "").strip()
         if not value:
             prop = PROPERTY_PREFIX + _property_suffix(key)
             raise ProviderConfigurationError(
-                f"{type(self).__name__}: provider-configuration property '{key}' is required and must not be empty "
+                f"{cls.__name__}: provider-configuration property '{key}' is required and must not be empty "
                 f"(set {prop} in exo.properties)", key=key)
         return value
 

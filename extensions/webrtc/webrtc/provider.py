@@ -112,23 +112,34 @@ class WebRTCProvider(CallProvider):
 
     def __init__(self, identities: IdentityDirectory, params: InitParams | None = None):
         super().__init__(params)
-        self.ice_servers = self._parsed(CONFIG_ICE_SERVERS, parse_ice_servers)
-        self.max_participants = self._parsed(CONFIG_MAX_PARTICIPANTS, parse_max_participants)
-        self.turn = self._turn()
+        self.ice_servers, self.max_participants, self.turn = self.read_configuration(self.config)
         identities.register_im_type(TYPE, TITLE)
 
-    def _turn(self) -> TurnCredentials | None:
-        secret = str(self.config.get(CONFIG_TURN_SECRET) or "").strip()
+    @classmethod
+    def validate_configuration(cls, config: dict[str, str]) -> None:
+        cls.read_configuration(config)
+
+    @classmethod
+    def read_configuration(cls, config: dict[str, str]) -> tuple[list[dict[str, Any]], int, TurnCredentials | None]:
+        """(ICE servers, largest group, TURN credentials or None) from the provider-configuration; a bad value is a
+        ProviderConfigurationError naming the key and its property. Nothing is reached."""
+        ice_servers = cls._parsed(config, CONFIG_ICE_SERVERS, parse_ice_servers)
+        max_participants = cls._parsed(config, CONFIG_MAX_PARTICIPANTS, parse_max_participants)
+        return ice_servers, max_participants, cls._turn(config, ice_servers)
+
+    @classmethod
+    def _turn(cls, config: dict[str, str], ice_servers: list[dict[str, Any]]) -> TurnCredentials | None:
+        secret = str(config.get(CONFIG_TURN_SECRET) or "").strip()
         if not secret:
             return None
-        urls = self._parsed(CONFIG_TURN_URLS, parse_urls)
-        ttl = self._parsed(CONFIG_TURN_TTL, parse_ttl)
+        urls = cls._parsed(config, CONFIG_TURN_URLS, parse_urls)
+        ttl = cls._parsed(config, CONFIG_TURN_TTL, parse_ttl)
         try:
             turn = TurnCredentials(secret, tuple(urls), ttl)
-            _no_static_turn(self.ice_servers)
+            _no_static_turn(ice_servers)
         except TurnConfigurationError as exc:
             raise ProviderConfigurationError(
-                f"{type(self).__name__}: provider-configuration property '{CONFIG_TURN_SECRET}' "
+                f"{cls.__name__}: provider-configuration property '{CONFIG_TURN_SECRET}' "
                 f"({PROPERTIES[CONFIG_TURN_SECRET]}): {exc}", key=CONFIG_TURN_SECRET) from None
         return turn
 
@@ -140,12 +151,13 @@ class WebRTCProvider(CallProvider):
             servers.append(self.turn.ice_server(user_id))
         return servers
 
-    def _parsed(self, key: str, parse):
+    @classmethod
+    def _parsed(cls, config: dict[str, str], key: str, parse):
         try:
-            return parse(self.config.get(key))
+            return parse(config.get(key))
         except ValueError as exc:
             raise ProviderConfigurationError(
-                f"{type(self).__name__}: provider-configuration property '{key}' ({PROPERTIES[key]}): {exc}",
+                f"{cls.__name__}: provider-configuration property '{key}' ({PROPERTIES[key]}): {exc}",
                 key=key) from None
 
     def get_type(self) -> str:

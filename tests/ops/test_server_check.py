@@ -1,0 +1,88 @@
+"""``exo-server --check`` refuses what the server would refuse at boot, the same way (issue 10), without booting:
+each bad value stops it naming the property and the exo.properties line, no traceback; nothing is created on disk
+and neither the database nor Redis is contacted (a URL's form is checked, not its server)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXO_SERVER = Path(sys.executable).with_name("exo-server")
+
+
+def check(tmp_path: Path, properties: str, *args: str) -> subprocess.CompletedProcess:
+    """``exo-server --check`` of the shipped configuration and connectors, with ``properties`` as exo.properties,
+    run from an empty folder (where the default database file would go)."""
+    (tmp_path / "exo.properties").write_text(properties, encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(exist_ok=True)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EXO_")}
+    return subprocess.run([str(EXO_SERVER), "--check", "--config", str(REPO / "configuration.xml"),
+                           "--properties", str(tmp_path / "exo.properties"), "--extensions", str(REPO / "extensions"),
+                           *args], cwd=run_dir, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_shipped_configuration_passes(tmp_path):
+    done = check(tmp_path, (REPO / "exo.properties").read_text(encoding="utf-8"))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("OK") and "NOT OK" not in done.stdout
+
+
+def test_checking_creates_nothing_on_disk(tmp_path):
+    done = check(tmp_path, "# the default database: sqlite:///data/webconferencing.db, relative to the working folder\n")
+
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "run").iterdir()) == []  # no data/, no database file, no server.secret
+
+
+@pytest.mark.parametrize("prop, value", [
+    ("webconferencing.webrtc.maxParticipants", "abc"),
+    ("webconferencing.webrtc.iceServers", '[{"urls": "stun:stun.example.org"'),
+    ("webconferencing.myconnector.clientId", ""),
+    ("webconferencing.broker", "redis:/localhost"),
+    ("webconferencing.db.url", "mysql://db/webconferencing"),
+    ("webconferencing.db.url", "postgresql://user@db:port/webconferencing"),
+    ("webconferencing.db.busy.timeout", "soon"),
+    ("exo.server.session.store", "memcached://cache"),
+    ("exo.server.port", "http"),
+], ids=["max-participants", "ice-servers-json", "empty-client-id", "broker-url", "db-scheme", "db-port",
+        "busy-timeout", "session-store", "server-port"])
+def test_a_bad_value_fails_naming_the_property_at_its_exo_properties_line(tmp_path, prop, value):
+    done = check(tmp_path, f"# tuned\n{prop}={value}\n")
+
+    assert done.returncode == 1
+    [error] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {tmp_path / 'exo.properties'}:2: ")
+    assert prop in error
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.stdout.rstrip().endswith("NOT OK")
+
+
+def test_a_misspelled_property_of_a_known_prefix_is_a_warning_with_the_name_meant(tmp_path):
+    done = check(tmp_path, "webconferencing.webrtc.maxParticipant=6\n")
+
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: {tmp_path / 'exo.properties'}:1: property webconferencing.webrtc.maxParticipant is set but no "
+            "configuration asks for it: did you mean webconferencing.webrtc.maxParticipants?") in done.stderr
+
+
+def test_a_bad_value_given_with_minus_d_is_named_with_where_the_configuration_reads_it(tmp_path):
+    done = check(tmp_path, "", "-D", "webconferencing.webrtc.maxParticipants=99")
+
+    assert done.returncode == 1
+    assert "webconferencing.webrtc.maxParticipants" in done.stderr and "99 is not between 2 and 8" in done.stderr
+    assert "set by -D or an EXO_* environment variable" in done.stderr
+
+
+def test_redis_and_postgresql_urls_are_checked_for_their_form_without_being_reached(tmp_path):
+    # nothing listens on port 1: a check that connected would fail
+    done = check(tmp_path, "webconferencing.broker=redis://127.0.0.1:1/0\n"
+                           "exo.server.session.store=redis://127.0.0.1:1/1\n"
+                           "webconferencing.db.url=postgresql://user:secret@127.0.0.1:1/webconferencing\n")
+
+    assert done.returncode == 0, done.stderr
