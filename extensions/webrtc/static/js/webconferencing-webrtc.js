@@ -18,6 +18,7 @@
 
   var TYPE = "webrtc";
   var log = webConferencing.getLog(TYPE);
+  var message = webConferencing.message; // texts: WEB-INF/classes/locale/webrtc/WebRTC_<lang>.properties
 
   /** An element with a class and a text (never HTML: names and titles are user-controlled). */
   function el(tag, className, text) {
@@ -111,7 +112,7 @@
         openCall(call, context.isGroup ? call.title : target.title);
       }).catch(function(err) {
         delete placing[callId];
-        log.showError("Failed to start call: " + callId, err, "Call failed");
+        log.showError("Failed to start call: " + callId, err, message("webrtc.call.failed"));
       });
     }
 
@@ -133,7 +134,7 @@
         var icon = el("span", "webrtc-icon");
         icon.setAttribute("aria-hidden", "true");
         button.appendChild(icon);
-        button.appendChild(el("span", "callTitle", "Video call"));
+        button.appendChild(el("span", "callTitle", message("webrtc.button.call")));
         if (ids.length > maxParticipants()) {
           // More WebRTC members than a call holds: the call still starts (as in Nextcloud Talk, where a team
           // rarely all joins), everyone is invited and the server lets the first ones in. The button says so.
@@ -155,11 +156,12 @@
     /** The core's incoming-call dialog; accepting opens the call in this page. */
     var incomingCalls = webConferencing.incomingCalls({
       prefix: TYPE,
-      title: "Incoming video call",
+      title: message("webrtc.incoming.title"),
       callerText: function(call, isGroup) {
-        return isGroup ? "Video call in " + call.title : call.owner.title + " is calling you...";
+        return isGroup ? message("webrtc.incoming.group", [call.title])
+          : message("webrtc.incoming.caller", [call.owner.title]);
       },
-      noticeTitle: "Incoming video call",
+      noticeTitle: message("webrtc.incoming.title"),
       ringFrequency: 520,
       busy: function(callId) {
         return Boolean(placing[callId] || calls[callId]); // placing it, or in it here
@@ -212,7 +214,7 @@
     // Closing or leaving the page hangs up its calls: the others see a bye at once.
     window.addEventListener("pagehide", function() {
       Object.keys(calls).forEach(function(callId) {
-        calls[callId].hangup("Page closed", true);
+        calls[callId].hangup(message("webrtc.call.pageClosed"), true);
       });
     });
 
@@ -221,15 +223,15 @@
     /** The settings form, built element by element (its error line shows server text). */
     function settingsForm() {
       var form = el("form", "settingsForm");
-      var title = el("h2", null, "WebRTC settings");
+      var title = el("h2", null, message("webrtc.settings.title"));
       title.id = "webrtc-settings-title";
       form.appendChild(title);
-      var servers = el("label", null, "ICE servers (JSON, or stun: URLs separated by commas; empty: none)");
+      var servers = el("label", null, message("webrtc.settings.iceServers"));
       var textarea = el("textarea");
       textarea.name = "iceServers";
       textarea.rows = 4;
       servers.appendChild(textarea);
-      var size = el("label", null, "Largest group call");
+      var size = el("label", null, message("webrtc.settings.maxParticipants"));
       var number = el("input");
       number.type = "number";
       number.name = "maxParticipants";
@@ -240,9 +242,9 @@
       error.setAttribute("role", "alert");
       error.hidden = true;
       var actions = el("div", "webrtc-settings-actions");
-      var save = el("button", "btn btn-primary", "Save");
+      var save = el("button", "btn btn-primary", message("webrtc.settings.save"));
       save.type = "submit";
-      var cancel = el("button", "btn cancel", "Cancel");
+      var cancel = el("button", "btn cancel", message("webrtc.settings.cancel"));
       cancel.type = "button";
       actions.appendChild(save);
       actions.appendChild(cancel);
@@ -283,7 +285,7 @@
               settings.maxParticipants = saved.maxParticipants;
             }
             close();
-            webConferencing.noticeInfo(self.getTitle(), "Settings saved");
+            webConferencing.noticeInfo(self.getTitle(), message("webrtc.settings.saved"));
           }, function(err) {
             error.textContent = webConferencing.errorText(err);
             error.hidden = false;
@@ -297,7 +299,7 @@
           popup.remove();
         }
       }).catch(function(err) {
-        log.showError("Failed to read settings", err, "WebRTC settings");
+        log.showError("Failed to read settings", err, message("webrtc.settings.title"));
       });
     };
   }
