@@ -37,6 +37,22 @@ def test_the_call_window_shows_the_call_and_its_participants(app_of):
     assert "/extensions/myconnector/js/myconnector-call.js" in html
 
 
+@pytest.mark.parametrize("viewer, shown", [("mary", "John Smith"), ("john", "Mary Williams")])
+def test_each_side_of_a_peer_call_sees_the_other_party_named_in_its_window(app_of, viewer, shown):
+    app, service = app_of
+    service.add_call("p/john-mary", "john", "user", "Mary Williams", "myconnector", ["john", "mary"])
+    html = signed_in(app, viewer).get("/myconnector/call/p/john-mary").get_data(as_text=True)
+    assert f"<title>{shown} · My Connector" in html
+    assert f'<h1 class="myconnector-call-title">{shown}</h1>' in html
+
+
+def test_a_group_call_window_is_named_by_the_call_title_escaped(app_of):
+    app, service = app_of
+    service.add_call("g/product_team", "product_team", "space", "<b>Stand-up</b>", "myconnector", ["john", "mary"])
+    html = signed_in(app, "mary").get("/myconnector/call/g/product_team").get_data(as_text=True)
+    assert '<h1 class="myconnector-call-title">&lt;b&gt;Stand-up&lt;/b&gt;</h1>' in html
+
+
 def test_only_participants_open_a_call_window_and_others_see_no_such_call(app_of):
     app, service = app_of
     service.add_call("p/john-mary", "john", "user", None, "myconnector", ["john", "mary"])

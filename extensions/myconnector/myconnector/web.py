@@ -36,8 +36,8 @@ def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
         if not user_id:
             return sign_in_redirect()
         call = party_call(call_id, provider.get_type())  # not a party, or no such call: 404 alike
-        return render_call_page("myconnector/call.html", call=call, provider=provider.get_settings(),
-                                static_url=STATIC_URL)
+        return render_call_page("myconnector/call.html", call=call, call_title=call_title(call, user_id),
+                                provider=provider.get_settings(), static_url=STATIC_URL)
 
     @bp.get("/settings")
     def settings_form():
@@ -45,5 +45,15 @@ def create_blueprint(provider: "MyConnectorProvider") -> Blueprint:
         return render_template("myconnector/settings.html", provider=provider.get_configuration())
 
     return bp
+
+
+def call_title(call: dict, viewer: str) -> str:
+    """What the viewer's window calls the call: a 1:1 call by the *other* party's name (its stored title is the
+    callee's name, which the callee's own window must not show, issue 11), a group call by its title."""
+    if call["ownerType"] == "user":
+        other = next((p for p in call["participants"] if p["id"] != viewer), None)
+        if other is not None:
+            return other["title"]
+    return call["title"]
 
 

@@ -106,28 +106,24 @@
      * silently rejoins another provider's call.
      */
     findOrAddCall: function(id, info) {
-      return webConferencing.getCall(id).then(function(call) {
-        return call;
-      }, function(err) {
-        if (err && err.code === "NOT_FOUND_ERROR") {
-          return null;
+      // Created first, read only when it exists: a new call (the usual click) meets no "not found" on its way
+      // (issue 11). The server replaces a stopped group call of another provider and refuses any other existing one.
+      return webConferencing.addCall(id, info).then(tellBusyCallee, function(err) {
+        if (!err || err.code !== "CALL_CONFLICT_ERROR") {
+          throw err;
         }
-        throw err;
-      }).then(function(call) {
-        if (!call) {
-          return webConferencing.addCall(id, info).then(tellBusyCallee);
-        }
+        return webConferencing.getCall(id).then(refuseAnotherProviders);
+      });
+
+      function refuseAnotherProviders(call) {
         if (call.providerType === info.provider) {
           return call;
-        }
-        if (call.state === "stopped") {
-          return webConferencing.addCall(id, info);
         }
         var running = providers.findProvider(call.providerType);
         var title = running && running.getTitle ? running.getTitle() : call.providerType;
         return Promise.reject(util.clientError("CALL_CONFLICT_ERROR",
           message("webconferencing.call.conflict", [title])));
-      });
+      }
     },
     updateUserCall: function(id, state) {
       return transport.request({ type: "call", command: "update", callId: id, state: state });

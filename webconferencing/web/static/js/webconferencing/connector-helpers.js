@@ -212,13 +212,17 @@
      * what Accept does is the connector's. Options:
      *   prefix            CSS class prefix of the dialog and its parts (the provider type)
      *   title             the dialog's title text, or a function giving it when the dialog shows
-     *   callerText(call, isGroup)  the line under the title (also the notice's text); plain text, shown as text
+     *   callerText(call, isGroup, caller)  the line under the title (also the notice's text); plain text, shown as
+     *                     text. `caller` is the participant ringing this user ({id, title, ...}) when the
+     *                     `call_state: started` event named one (docs/protocol.md), else null
+     *                     (a group call's dialog then cannot say who calls)
      *   noticeTitle       title of the notice shown while it rings
      *   ringFrequency     pitch of the ring tone (see ringTone)
      *   busy(callId)      true when this tab placed or already takes part in the call: no dialog then
      *   onAccept(call, isGroup)  after the dialog is gone
      *   log               the connector's log (getLog(type))
-     * Returns {incoming(callId), stopRinging(callId)}: stop it when the call stops or is answered in another tab.
+     * Returns {incoming(callId, update), stopRinging(callId)}: pass the `call_state: started` event as `update` (for
+     * its caller); stop it when the call stops or is answered in another tab.
      */
     function incomingCalls(options) {
       var providerLog = options.log || parts.log.getLog("webconferencing");
@@ -263,7 +267,14 @@
         });
       }
 
-      function show(call, ring) {
+      /** The participant the event names as the caller, or null (not named, or no longer a participant). */
+      function callerOf(call, callerId) {
+        return (call.participants || []).filter(function(part) {
+          return callerId && part.id === callerId;
+        })[0] || null;
+      }
+
+      function show(call, ring, callerId) {
         var id = call.id;
         var isGroup = isGroupCall(id);
         var prefix = options.prefix;
@@ -277,7 +288,8 @@
         var title = el("div", prefix + "-incoming-title",
           util.isFunction(options.title) ? options.title() : options.title);
         title.id = titleId;
-        var caller = String(options.callerText(call, isGroup)); // text from call and room titles: never markup
+        // text from call, room and user titles: never markup
+        var caller = String(options.callerText(call, isGroup, callerOf(call, callerId)));
         var actions = el("div", prefix + "-incoming-actions");
         var accept = el("button", "btn btn-primary accept", message("webconferencing.incoming.accept"));
         var decliner = el("button", "btn decline", message("webconferencing.incoming.decline"));
@@ -309,7 +321,8 @@
         }
       }
 
-      function incoming(id) {
+      function incoming(id, update) {
+        var callerId = update && update.caller ? update.caller.id : null;
         if (options.busy(id) || ringing[id]) {
           return; // this tab placed or already answered it, or it already rings
         }
@@ -328,7 +341,7 @@
           }
           return api.getUserStatus(me).then(function(status) {
             if (!options.busy(id) && !ringing[id] && !stoppedWhileAsking[id]) {
-              show(call, RINGING_STATUSES.indexOf(status.status) >= 0);
+              show(call, RINGING_STATUSES.indexOf(status.status) >= 0, callerId);
             }
             delete stoppedWhileAsking[id];
           });
