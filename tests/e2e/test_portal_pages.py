@@ -43,7 +43,7 @@ def test_the_status_selector_changes_the_users_status(server, browser):
         status = carol.evaluate("webConferencing.getUserStatus('carol').then(s => s.status)")
         assert status == "away"
         carol.reload()
-        expect(carol.locator(".person[data-user=carol] .card-meta")).to_contain_text("away")
+        expect(carol.locator(".person[data-user=carol] .card-meta")).to_contain_text("Away")  # its label (issue 11)
     finally:
         carol.context.close()
 

@@ -98,6 +98,9 @@ ROUTES: list[Route] = [
     Route("POST", "/portal/profile/<user_id>/ims", lambda w: "/portal/profile/bob/ims",
           {ANONYMOUS: (302, 303, 401, 403), OUTSIDER: 403, PARTY: (200, 302, 303), ADMIN: 403},
           body=lambda w, u: {"im_myconnector": "bob.matrix"}, form=True),
+    Route("POST", "/portal/profile/<user_id>/language", lambda w: "/portal/profile/bob/language",  # issue 11
+          {ANONYMOUS: (302, 303, 401, 403), OUTSIDER: 403, PARTY: (200, 302, 303), ADMIN: 403},
+          body=lambda w, u: {"language": "fr"}, form=True),
     Route("GET", "/portal/rooms/<room_id>", lambda w: f"/portal/rooms/{w.room}",
           {ANONYMOUS: (302, 303), OUTSIDER: (403, 404), PARTY: 200, ADMIN: (403, 404)}),
     Route("GET", "/portal/spaces/<pretty_name>", lambda w: "/portal/spaces/product_team",  # bob is not in it

@@ -22,6 +22,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from webconferencing.calls.guests import is_guest
 from webconferencing.errors import AccessDenied, InvalidCallArgument
@@ -224,6 +225,22 @@ def _unsafe_char(ch: str) -> bool:
 # --- pages -----------------------------------------------------------------------------
 
 
+def sign_in_error(exc: Exception) -> str:
+    """What the sign-in form says about a refusal, in the page's language (JSON answers keep the English message)."""
+    if isinstance(exc, TooManyRequests):
+        return _("Too many failed logins: try again later")
+    if isinstance(exc, NotAuthenticated):
+        return _("Wrong user name or password")
+    if isinstance(exc, AccessDenied):
+        return _("Sign-in refused: the request came from another site. Open this server's sign-in page and sign "
+                 "in there.")
+    if getattr(exc, "field", None) == "password":
+        return _("The password is longer than %(max)d characters", max=MAX_PASSWORD_LENGTH)
+    if getattr(exc, "field", None) == "username":
+        return _("This user name is not valid")
+    return _("Enter your user name and password")
+
+
 @bp.get("/portal/login")
 def login_page():
     return render_template("login.html", next=_safe_next(request.args.get("next")), error=None)
@@ -235,12 +252,12 @@ def login_form():
     try:
         check_login_origin(browser_form=True)
     except AccessDenied as exc:
-        return render_template("login.html", next=next_path, error=str(exc), username=""), exc.status
+        return render_template("login.html", next=next_path, error=sign_in_error(exc), username=""), exc.status
     try:
         username, password = _credentials()
         user = _authenticate(username, password)
     except (NotAuthenticated, InvalidCallArgument, TooManyRequests) as exc:
-        page = render_template("login.html", next=next_path, error=str(exc),
+        page = render_template("login.html", next=next_path, error=sign_in_error(exc),
                                username=request.form.get("username", ""))
         if isinstance(exc, TooManyRequests):
             return page, exc.status, {"Retry-After": str(exc.retry_after)}

@@ -13,9 +13,11 @@ Who sees what at that address:
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
-from webconferencing.errors import AccessDenied, CallNotFound, CallStateError, WebConferencingError
-from webconferencing.invites import GuestInfo, check_display_name, check_invitation_id
+from webconferencing.errors import (AccessDenied, CallFull, CallNotFound, CallStateError, InvalidCallArgument,
+                                    WebConferencingError)
+from webconferencing.invites import MAX_GUEST_NAME_LENGTH, GuestInfo, check_display_name, check_invitation_id
 from webconferencing.limits import MAX_ID_LENGTH, check_text
 
 from .auth import check_login_origin
@@ -68,15 +70,37 @@ def join_as_guest(call_id: str):
     display_name = request.form.get("displayName", "")
     try:
         check_login_origin(browser_form=True)
+    except AccessDenied as exc:
+        message = _("Refused: the form was sent from another site. Open the invite link again.")
+        return _guest_form(call_id, invite_id, display_name, message), exc.status
+    try:
         guest, _call = web_context().service.add_guest(call_id, check_invitation_id(invite_id),
                                                        check_display_name(display_name))
-    except (AccessDenied, CallNotFound, CallStateError, WebConferencingError) as exc:
-        message = ("This invite link is not valid any more." if isinstance(exc, CallNotFound) else exc.message)
-        page = render_template("portal/guest_join.html", call_id=call_id, invite_id=invite_id, error=message,
-                               display_name=display_name[:100])
-        return page, exc.status
+    except WebConferencingError as exc:
+        return _guest_form(call_id, invite_id, display_name, guest_join_error(exc)), exc.status
     start_guest_session(guest)
     return redirect(url_for("call_pages.call_page", call_id=call_id), code=303)
+
+
+def _guest_form(call_id: str, invite_id: str, display_name: str, error: str) -> str:
+    return render_template("portal/guest_join.html", call_id=call_id, invite_id=invite_id, error=error,
+                           display_name=display_name[:MAX_GUEST_NAME_LENGTH])
+
+
+def guest_join_error(exc: WebConferencingError) -> str:
+    """What the guest form says about a refusal, in the page's language (JSON answers keep the English message)."""
+    if isinstance(exc, CallNotFound):
+        return _("This invite link is not valid any more.")
+    if isinstance(exc, CallStateError):
+        return _("This call is not running: guests join running calls only.")
+    if isinstance(exc, CallFull):
+        return _("This call admits no more guests.")
+    if isinstance(exc, InvalidCallArgument) and exc.field == "displayName":
+        return _("Say who you are: the name the others will see, on one line, of at most %(max)d characters.",
+                 max=MAX_GUEST_NAME_LENGTH)
+    if isinstance(exc, AccessDenied):
+        return _("This link does not let guests in. Sign in, or ask for another link.")
+    return _("This invite link cannot be used.")
 
 
 def _guests_supported(provider_type: str) -> bool:

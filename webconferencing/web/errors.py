@@ -15,8 +15,8 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import HTTP_STATUS_CODES
 
 from webconferencing.errors import AccessDenied, WebConferencingError
 from webconferencing.storage import is_unavailable
@@ -78,6 +78,21 @@ class ChannelAccessDenied(WebConferencingError):
     status = 403
 
 
+# The error pages' titles and what they tell a person, in the page's language (issue 11); the ``{code, message}``
+# bodies stay English: they are for developers (see web/i18n.py).
+PAGE_TITLES = {400: _l("Bad Request"), 401: _l("Unauthorized"), 403: _l("Forbidden"), 404: _l("Not Found"),
+               405: _l("Method Not Allowed"), 409: _l("Conflict"), 413: _l("Request Entity Too Large"),
+               429: _l("Too Many Requests"), 500: _l("Internal Server Error"), 503: _l("Service Unavailable")}
+PAGE_EXPLANATIONS = {
+    401: _l("Sign in to see this page."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("This page does not exist, or it is not there any more."),
+    429: _l("Too many requests: wait a moment and try again."),
+    500: _l("Something went wrong on the server. Try again later."),
+    503: _l("The server cannot answer right now. Try again shortly."),
+}
+
+
 def error_body(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 
@@ -123,9 +138,10 @@ def error_page(exc: BaseException) -> Any:
     """The HTML page of an error, for browsers. Its message often quotes the request (a call id from the URL), so
     it is only ever rendered as escaped text by the template, never written into the page as markup."""
     status, body = to_error(exc)
-    title = HTTP_STATUS_CODES.get(status, "Error")
-    response = make_response(render_template("error.html", status=status, title=title, message=body["message"]),
-                             status)
+    title = PAGE_TITLES.get(status, _l("Error"))
+    explanation = PAGE_EXPLANATIONS.get(status, _l("The request could not be served."))
+    response = make_response(render_template("error.html", status=status, title=title, explanation=explanation,
+                                             message=body["message"]), status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="webconferencing"'
     if isinstance(exc, HTTPException):  # e.g. the Allow header of a 405

@@ -76,5 +76,6 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_language)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid without its line breaks
     app.context_processor(lambda: {"current_language": current_language(),
                                    "supported_languages": SUPPORTED_LANGUAGES})
