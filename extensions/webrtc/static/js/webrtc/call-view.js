@@ -11,19 +11,27 @@
 
   var ENDED_SHOWN_MS = 5000; // the ended overlay stays this long (or until Close), so hanging up is seen to work
 
-  /** Status line of each state; `ended` shows the reason given with the transition when there is one. */
+  /** A text of the WebRTC bundle (WEB-INF/classes/locale/webrtc/), in the page's language. */
+  function message(key, params) {
+    return window.webConferencing.message(key, params);
+  }
+
+  /**
+   * Status line of each state (message keys); `ended` shows the reason given with the transition when there is one.
+   */
   var STATUS_TEXT = {
-    starting: "Starting camera...",
-    joining: "Joining...",
+    starting: "webrtc.status.starting",
+    joining: "webrtc.status.joining",
     waiting: null, // depends on the kind of call, see waitingText()
-    connected: "Connected",
-    failed: "Connection failed",
-    ended: "Call ended"
+    connected: "webrtc.status.connected",
+    failed: "webrtc.status.failed",
+    ended: "webrtc.call.ended"
   };
 
+  /** The labels (message keys) of the mute and camera buttons while the kind is sent (on) or not (off). */
   var TOGGLES = {
-    audio: { className: "webrtc-mute", on: "Mute", off: "Unmute" },
-    video: { className: "webrtc-camera", on: "Camera off", off: "Camera on" }
+    audio: { className: "webrtc-mute", on: "webrtc.control.mute", off: "webrtc.control.unmute" },
+    video: { className: "webrtc-camera", on: "webrtc.control.cameraOff", off: "webrtc.control.cameraOn" }
   };
 
   /** An element with a class and a text: the only way text gets into the overlay. */
@@ -122,14 +130,14 @@
 
       var overlay = el("section", "webrtc-call");
       overlay.setAttribute("role", "dialog");
-      overlay.setAttribute("aria-label", "Video call: " + title);
+      overlay.setAttribute("aria-label", message("webrtc.call.label", [title]));
       overlay.setAttribute("data-call-id", callId);
       var header = el("header", "webrtc-call-header");
       this.title = el("h2", "webrtc-call-title", title);
       this.status = el("p", "webrtc-call-status");
       this.status.setAttribute("role", "status");
       // over the reason, once ended
-      this.endedLabel = el("p", "webrtc-call-ended", window.webConferencing.message("webrtc.call.ended"));
+      this.endedLabel = el("p", "webrtc-call-ended", message("webrtc.call.ended"));
       this.endedLabel.hidden = true;
       header.appendChild(this.title);
       header.appendChild(this.endedLabel);
@@ -152,7 +160,7 @@
       this.toggles = {};
       this.selects = {};
       Object.keys(TOGGLES).forEach(function(kind) {
-        var toggle = button("btn " + TOGGLES[kind].className, TOGGLES[kind].on);
+        var toggle = button("btn " + TOGGLES[kind].className, message(TOGGLES[kind].on));
         toggle.setAttribute("aria-pressed", "false");
         toggle.addEventListener("click", function() {
           self.handlers.toggle(kind);
@@ -160,9 +168,10 @@
         self.toggles[kind] = toggle;
         controls.appendChild(toggle);
       });
-      [["video", "Camera", "webrtc-camera-select"], ["audio", "Microphone", "webrtc-mic-select"]].forEach(
+      [["video", "webrtc.control.camera", "webrtc-camera-select"], ["audio", "webrtc.control.microphone",
+        "webrtc-mic-select"]].forEach(
         function(spec) {
-          var label = el("label", null, spec[1] + " ");
+          var label = el("label", null, message(spec[1]) + " ");
           var select = el("select", spec[2]);
           select.addEventListener("change", function() {
             self.handlers.switchDevice(spec[0], select.value);
@@ -171,12 +180,12 @@
           self.selects[spec[0]] = select;
           controls.appendChild(label);
         });
-      this.hangUpButton = button("btn btn-danger webrtc-hangup", "Hang up");
+      this.hangUpButton = button("btn btn-danger webrtc-hangup", message("webrtc.control.hangUp"));
       this.hangUpButton.addEventListener("click", function() {
         self.handlers.hangup();
       });
       controls.appendChild(this.hangUpButton);
-      this.closeButton = button("btn webrtc-close", "Close");
+      this.closeButton = button("btn webrtc-close", message("webrtc.control.close"));
       this.closeButton.hidden = true;
       this.closeButton.addEventListener("click", function() {
         self.handlers.dismiss();
@@ -194,13 +203,13 @@
     }
 
     waitingText() {
-      return this.isGroup ? "Waiting for others..." : "Calling...";
+      return message(this.isGroup ? "webrtc.status.waitingGroup" : "webrtc.status.calling");
     }
 
     /** Draw the state: data-state, the status line, and in `ended` the controls that still make sense. */
     render(state) {
       this.overlay.setAttribute("data-state", state.name);
-      var text = state.is("waiting") ? this.waitingText() : STATUS_TEXT[state.name];
+      var text = state.is("waiting") ? this.waitingText() : message(STATUS_TEXT[state.name]);
       if (state.isEnded() && state.reason) {
         text = state.reason;
       }
@@ -251,7 +260,7 @@
     showToggle(kind, enabled) {
       var toggle = this.toggles[kind];
       toggle.setAttribute("aria-pressed", enabled ? "false" : "true");
-      toggle.textContent = enabled ? TOGGLES[kind].on : TOGGLES[kind].off;
+      toggle.textContent = message(enabled ? TOGGLES[kind].on : TOGGLES[kind].off);
     }
 
     /** Devices of a kind as options (labels are the browser's, still text); one device only: nothing to choose. */

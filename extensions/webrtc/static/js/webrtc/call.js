@@ -106,8 +106,8 @@
           this.log.info("Call " + this.id + " is full", err);
           this.hangup(webConferencing.message("webrtc.call.full", this.provider.maxParticipants()), false, "full");
         } else {
-          this.log.showError("Failed to start call: " + this.id, err, "Call failed");
-          this.hangup("Call failed", false, "failed");
+          this.log.showError("Failed to start call: " + this.id, err, webConferencing.message("webrtc.call.failed"));
+          this.hangup(webConferencing.message("webrtc.call.failed"), false, "failed");
         }
       }
     }
@@ -346,7 +346,8 @@
           return self.peers[peerId].peer.replaceTrack(track);
         }));
       }).catch(function(err) {
-        self.log.showError("Cannot switch " + kind + " device", err, "Device not available");
+        self.log.showError("Cannot switch " + kind + " device", err,
+          webConferencing.message("webrtc.device.unavailable"));
       });
     }
   }

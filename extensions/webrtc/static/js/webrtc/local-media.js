@@ -101,7 +101,9 @@
           listed[kind] = devices.filter(function(device) {
             return device.kind === DEVICE_KINDS[kind];
           }).map(function(device, index) {
-            return { id: device.deviceId, label: device.label || kind + " " + (index + 1) };
+            // a device the browser does not name yet (no permission): "Camera 1", "Microphone 2"...
+            return { id: device.deviceId, label: device.label
+              || window.webConferencing.message("webrtc.device." + kind + ".unnamed", [index + 1]) };
           });
         });
         return listed;
