@@ -11,7 +11,10 @@ checked.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .aliases import resolve_alias
@@ -33,9 +36,39 @@ def python_path(type_name: str) -> str:
 
 
 def is_kernel_class(type_name: str) -> bool:
-    """True when ``type_name`` designates a class of the kernel itself (safe to load)."""
-    path = python_path(type_name)
-    return path == KERNEL_PACKAGE or path.startswith(KERNEL_PACKAGE + ".")
+    """True when ``type_name`` designates a class *defined* in the kernel (safe to load).
+
+    A name under ``exo_container.`` is not enough: a dotted path may go on through a kernel
+    module into whatever that module imported (``exo_container.jvm.tempfile.TemporaryDirectory``
+    would build a standard-library class that creates a folder). Only kernel modules are
+    imported to find out; the path must then name classes all the way, the last one defined
+    in the kernel.
+    """
+    return _is_kernel_path(python_path(type_name))
+
+
+@lru_cache(maxsize=4096)
+def _is_kernel_path(path: str) -> bool:
+    if path != KERNEL_PACKAGE and not path.startswith(KERNEL_PACKAGE + "."):
+        return False
+    parts = path.split(".")
+    for split in range(len(parts), 0, -1):
+        module_name = ".".join(parts[:split])
+        try:
+            found = importlib.util.find_spec(module_name) is not None  # imports kernel parents only
+        except (ImportError, ValueError):
+            found = False
+        if found:
+            break
+    else:
+        return False
+    obj: Any = importlib.import_module(module_name)
+    for attr in parts[split:]:
+        obj = obj.__dict__.get(attr) if isinstance(obj, type) or attr == parts[split] else None
+        if not isinstance(obj, type):
+            return False
+    module = getattr(obj, "__module__", "") or ""
+    return split < len(parts) and (module == KERNEL_PACKAGE or module.startswith(KERNEL_PACKAGE + "."))
 
 
 @dataclass
