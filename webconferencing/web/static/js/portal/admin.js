@@ -15,7 +15,7 @@
     }, function(err) {
       input.disabled = false;
       input.checked = !input.checked;
-      log.showError("Failed to save " + path, err, "Setting not saved");
+      log.showError("Failed to save " + path, err, webConferencing.message("webconferencing.admin.notSaved"));
     });
   }
 

@@ -22,7 +22,8 @@
         if (found) {
           found.click();
         } else {
-          webConferencing.noticeWarn("Call back", "This call cannot be placed again with " + type + " right now.");
+          webConferencing.noticeWarn(webConferencing.message("webconferencing.history.callBack"),
+            webConferencing.message("webconferencing.history.cannotCallBack", [type]));
         }
       });
     });

@@ -14,7 +14,8 @@
   function show(count) {
     badge.setAttribute("data-count", String(count));
     badge.textContent = String(count);
-    badge.setAttribute("aria-label", count + (count === 1 ? " missed call" : " missed calls"));
+    badge.setAttribute("aria-label", webConferencing.message(
+      count === 1 ? "webconferencing.missed.one" : "webconferencing.missed.many", [count]));
     badge.hidden = count === 0;
   }
   /** A missed call: rung until the timeout (`call_missed`), or a 1:1 call its caller (the owner) gave up. */

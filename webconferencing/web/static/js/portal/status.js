@@ -13,7 +13,7 @@
       dot.className = "status-dot status-" + status;
     }, function(err) {
       webConferencing.getLog("webconferencing").prefix("portal").showError("Failed to set status " + status, err,
-        "Status not changed");
+        webConferencing.message("webconferencing.status.notChanged"));
     });
   });
 })(document, window.webConferencing);
