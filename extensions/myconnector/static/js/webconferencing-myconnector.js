@@ -223,6 +223,13 @@
             trap = null;
           }
         }
+        // the server's last answer goes once the admin edits the form, or the browser's own check refuses it: an old
+        // error must not stay under a new message (issue 11)
+        ["input", "invalid"].forEach(function(type) {
+          form.addEventListener(type, function() {
+            error.hidden = true;
+          }, true);
+        });
         form.addEventListener("submit", function(event) {
           event.preventDefault();
           error.hidden = true;
