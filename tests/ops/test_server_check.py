@@ -86,3 +86,26 @@ def test_redis_and_postgresql_urls_are_checked_for_their_form_without_being_reac
                            "webconferencing.db.url=postgresql://user:secret@127.0.0.1:1/webconferencing\n")
 
     assert done.returncode == 0, done.stderr
+
+
+def test_a_connector_whose_class_is_missing_stops_the_server_with_its_file_line_and_the_lenient_hint(tmp_path):
+    conf = tmp_path / "extensions" / "broken" / "WEB-INF" / "conf" / "configuration.xml"
+    conf.parent.mkdir(parents=True)
+    conf.write_text('<configuration xmlns="http://www.exoplatform.org/xml/ns/kernel_1_3.xsd">\n'
+                    '  <external-component-plugins>\n'
+                    '    <target-component>org.exoplatform.webconferencing.WebConferencingService</target-component>\n'
+                    '    <component-plugin><name>add.callprovider</name><set-method>addPlugin</set-method>\n'
+                    '      <type>nowhere.NoProvider</type></component-plugin>\n'
+                    '  </external-component-plugins>\n</configuration>\n', encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+
+    done = subprocess.run([str(EXO_SERVER), "--config", str(REPO / "configuration.xml"), "--extensions",
+                           str(REPO / "extensions"), "--extensions", str(tmp_path / "extensions"), "--port", "0"],
+                          cwd=run_dir, capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("EXO_")})
+
+    assert done.returncode == 1
+    assert f"error: {conf}:4: Plugin add.callprovider (nowhere.NoProvider): class not found" in done.stderr
+    assert "--lenient" in done.stderr and "ready on" not in done.stdout
+    assert list(run_dir.iterdir()) == []  # refused before anything was written (database, data folder, secret)

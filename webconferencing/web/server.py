@@ -210,7 +210,7 @@ def serve(options: ServeOptions) -> int:
 
     try:
         deployment = load(options.configuration, **options.boot_arguments())
-        settings = _settings(options, deployment.properties).with_secret()
+        settings = _settings(options, deployment.properties)
         logs.configure(logs.format_of(deployment.properties.as_dict()))
     except (ConfigurationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -228,6 +228,11 @@ def serve(options: ServeOptions) -> int:
     if workers_problem:
         print(f"error: {workers_problem}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        settings = settings.with_secret()  # only now: a refused start leaves no data folder behind
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     from .runner import ExoServerApplication
 
     ExoServerApplication(options, settings).run()
