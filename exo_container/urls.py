@@ -9,8 +9,11 @@ form                   resolution
 ``ar:...``             like ``file:`` (only plain directories, no archives).
 ``jar:P``/             The resource ``P`` (one leading ``/`` removed) in the loader's extra
 ``classpath:P``        resource roots, then inside every installed top-level Python
-                       package (``jar:/conf/portal/configuration.xml`` finds
-                       ``<package>/conf/portal/configuration.xml``); first hit wins.
+                       package, each one a jar (``jar:/conf/portal/configuration.xml`` finds
+                       ``<package>/conf/portal/configuration.xml``), then in the folders of
+                       ``sys.path``, the roots packages are installed in (so
+                       ``classpath:/my_connector/conf/x.xml`` names a file of the installed
+                       ``my_connector``, the form ``importlib.resources`` uses); first hit wins.
                        ``jar:`` is not a Java jar URL: ``jar:file:/x.jar!/a`` is not found.
 ``war:/P``             ``<extension folder>/WEB-INF/P`` where the extension folder is the
                        ``context_dir`` of the top-level file being loaded; None when absent.
@@ -89,12 +92,17 @@ def _package_dirs(path_key: tuple[str, ...]) -> tuple[Path, ...]:
     return tuple(dirs)
 
 
+def _path_roots(path_key: tuple[str, ...]) -> list[Path]:
+    """The folders of ``sys.path`` (the working folder for ``""``), where top-level packages are installed."""
+    return [Path(entry or ".") for entry in path_key if Path(entry or ".").is_dir()]
+
+
 def find_resource(resource: str, resource_roots: Sequence[Path] = ()) -> Path | None:
     """A classpath-style resource: first in ``resource_roots``, then in installed packages."""
     resource = resource[1:] if resource.startswith("/") else resource
     if not resource:
         return None
-    for root in [*map(Path, resource_roots), *_package_dirs(tuple(sys.path))]:
+    for root in [*map(Path, resource_roots), *_package_dirs(tuple(sys.path)), *_path_roots(tuple(sys.path))]:
         candidate = root / resource
         if candidate.is_file():
             return candidate
