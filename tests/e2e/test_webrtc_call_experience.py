@@ -347,3 +347,14 @@ def test_james_whose_only_account_is_webrtc_sees_the_product_team_s_call_button_
                                                              r"has 5 WebRTC members"))
     finally:
         james.context.close()
+
+
+def test_hanging_up_before_an_answer_shows_the_caller_the_call_cancelled_and_stops_the_ringing(pair):
+    ben, ann = pair
+    ann.locator(".webconferencing-call[data-user-id=ben] .webrtc-call-button").click()
+    ringing = ben.locator(f".webrtc-incoming[data-call-id='{CALL}']")
+    expect(ringing).to_contain_text(f"{ANN} is calling you")
+    ann.locator(".webrtc-call .webrtc-hangup").click()
+    assert_ended(ann, "Call cancelled", "cancelled")
+    expect(ringing).to_have_count(0)
+    assert_no_script_ran(ben, ann)

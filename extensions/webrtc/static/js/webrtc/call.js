@@ -48,7 +48,12 @@
       }, log);
       this.view = new webrtc.CallView(this.id, info.title || "", this.isGroup, {
         hangup: function() {
-          self.hangup(webConferencing.message("webrtc.call.youHungUp"), false, "hung_up");
+          if (!self.isGroup && !self.wasConnected) {
+            // called off before anyone answered: cancelled, as the other side hears it
+            self.hangup(webConferencing.callEndedText("cancelled"), false, "cancelled");
+          } else {
+            self.hangup(webConferencing.message("webrtc.call.youHungUp"), false, "hung_up");
+          }
         },
         toggle: function(kind) {
           var enabled = self.media.toggle(kind);
@@ -64,7 +69,9 @@
           self.view.remove();
         }
       });
+      this.wasConnected = false; // a peer connection was up once (hanging up is then no cancel)
       this.state.onChange(function(state) {
+        self.wasConnected = self.wasConnected || state.is("connected");
         self.view.render(state);
       });
     }
