@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from exo_container import BaseComponentPlugin, ExoContainer, InitParams, java_name
+from exo_container import BaseComponentPlugin, ExoContainer, InitParams, Startable, java_name
 from exo_container.properties import load_properties_file
 from exo_container.urls import find_resource
 
@@ -124,8 +124,11 @@ class Bundle:
 
 
 @java_name("org.exoplatform.services.resources.ResourceBundleService")
-class ResourceBundleService:
-    """Finds and merges the declared bundles. Files are read once per language and kept (they ship with the code)."""
+class ResourceBundleService(Startable):
+    """Finds and merges the declared bundles. Files are read once per language and kept (they ship with the code).
+
+    Startable so that it is built, and its plugins applied, at boot: a bundle a plugin names but nobody ships is a
+    problem of the boot (with the plugin's file:line), not of the first page."""
 
     def __init__(self, container: ExoContainer, params: InitParams | None = None):
         self._roots = [Path(ext.path).joinpath(*WAR_CLASSES) for ext in getattr(container, "extensions", ())]
@@ -166,6 +169,15 @@ class ResourceBundleService:
         for path in files.values():
             load_properties_file(path)  # a malformed file fails the plugin now, with its name, not a page later
         return Bundle(name, files)
+
+    def start(self) -> None:
+        for name in self._portal:
+            self._texts_of(name, DEFAULT_LANGUAGE)
+        log.info("Resource bundles: %d declared (%s), languages %s", len(self._bundles), ", ".join(self._bundles),
+                 ", ".join(self.get_languages()) or "none")
+
+    def stop(self) -> None:
+        """Nothing held: the texts are plain data."""
 
     # --- reading ---------------------------------------------------------------------------------
 
