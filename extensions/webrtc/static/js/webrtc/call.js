@@ -5,8 +5,11 @@
  *
  *   start():  starting --media--> joining --server joined--> waiting --a peer connects--> connected
  *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined, else a 1:1 call is called off;
- *             the overlay shows it ended)
- * A 1:1 call ends when the other side's last tab leaves; a group call goes back to waiting.
+ *             the overlay shows it ended, and why)
+ *   stopped(): the same once the call is over on the server, without the bye (its channel is closed by then)
+ * A 1:1 call ends when the other side's last tab leaves; a group call goes back to waiting. Whether this tab's
+ * microphone and camera are on goes to every peer when it changes and to each new one (a `media` signal), so every
+ * tile shows who is muted.
  */
 (function(webConferencing, webrtc) {
   "use strict";
