@@ -72,13 +72,20 @@ def _validate(cls: type, params: Any, source: Source | None, locator: "PropertyL
     try:
         hook(params)
     except InvalidParam as exc:
-        return [locator.locate(exc, source)]
+        return [_caused_by(locator.locate(exc, source), exc)]
     except ConfigurationError as exc:
-        return [exc if exc.file else ConfigurationError(exc.message, *_where(source))]
+        return [exc if exc.file else _caused_by(ConfigurationError(exc.message, *_where(source)), exc)]
     except Exception as exc:  # a hook that breaks is reported, not raised: the check goes on
-        return [ConfigurationError(f"{qualified_name(cls)}: its init-params cannot be checked: "
-                                   f"{type(exc).__name__}: {exc}", *_where(source))]
+        return [_caused_by(ConfigurationError(f"{qualified_name(cls)}: its init-params cannot be checked: "
+                                              f"{type(exc).__name__}: {exc}", *_where(source)), exc)]
     return []
+
+
+def _caused_by(problem: ConfigurationError, cause: BaseException) -> ConfigurationError:
+    """``problem`` (placed where an administrator fixes it) keeps the hook's own error as its cause, so callers can
+    still tell what refused the value (a provider, say)."""
+    problem.__cause__ = cause
+    return problem
 
 
 def _where(source: Source | None) -> tuple[str | None, int | None]:

@@ -7,7 +7,8 @@
 
 The template's browser flow (call button, call ids, ringing, the call window) is copied with its names changed;
 what is the template's own is not copied but written for the new connector: the provider class and its settings,
-the provider plugin's XML (no AddOnService or ResourceBundleService plugin: nothing here implements them), the admin
+the provider plugin's XML (and the ResourceBundleService plugin of its texts; no AddOnService plugin: nothing here
+implements that one), the admin
 settings form, the package docstring. A starter test (``tests/test_<name>.py``, on :mod:`webconferencing.testing`)
 comes with it, and the ``exo.properties`` lines the connector reads are printed. Everything written is listed by
 ``--dry-run``. See extensions/README.md for the walk-through.
@@ -227,13 +228,17 @@ class {n.class_name}Provider(CallProvider):
     """{doc}"""
 
     def __init__({signature}):
-        super().__init__(params)
-        self.url = URL
+        super().__init__(params)  # which calls validate_configuration
+        self.url = URL{register}
+
+    @classmethod
+    def validate_configuration(cls, config: dict[str, str]) -> None:
+        """What the boot and exo-server --check refuse: a required setting left empty."""
         for name in REQUIRED:
-            if not self.setting(name):
+            if not (config.get(name) or "").strip():
                 raise ProviderConfigurationError(
-                    f"{{type(self).__name__}}: provider-configuration property '{{name}}' is required and must not "
-                    f"be empty (set {{PROPERTY_PREFIX}}{{name}} in exo.properties)", key=name){register}
+                    f"{{cls.__name__}}: provider-configuration property '{{name}}' is required and must not "
+                    f"be empty (set {{PROPERTY_PREFIX}}{{name}} in exo.properties)", key=name)
 
     def setting(self, name: str) -> str:
         return (self.config.get(name) or "").strip()
@@ -326,6 +331,23 @@ def plugin_xml(c: Connector) -> str:
           <name>provider-configuration</name>
 {newline.join(props)}
         </properties-param>
+      </init-params>
+    </component-plugin>
+  </external-component-plugins>
+
+  <!-- {html.escape(n.title)}'s texts, as a WAR's resource bundles: WEB-INF/classes/locale/{n.name}/
+       {n.class_name}_<language>.properties, merged into what pages give the browser module (webConferencing.message) -->
+  <external-component-plugins>
+    <target-component>org.exoplatform.services.resources.ResourceBundleService</target-component>
+    <component-plugin>
+      <name>ResourceBundle Plugin</name>
+      <set-method>addResourceBundle</set-method>
+      <type>org.exoplatform.services.resources.impl.BaseResourceBundlePlugin</type>
+      <init-params>
+        <values-param>
+          <name>portal.resource.names</name>
+          <value>locale.{n.name}.{n.class_name}</value>
+        </values-param>
       </init-params>
     </component-plugin>
   </external-component-plugins>
@@ -461,6 +483,16 @@ def browser_module(text: str, c: Connector) -> str:
     return text
 
 
+def bundle(text: str, c: Connector) -> str:
+    """The template's texts renamed, less its description: the admin page then shows the connector's own."""
+    key = f"{c.names.name}.provider.description="
+    lines = text.splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(key)]
+    if len(kept) != len(lines) - 1:
+        raise NewConnectorError(f"the template's bundle has no {key[:-1]} line: update scripts/new_connector.py")
+    return "".join(kept)
+
+
 def call_page(text: str, c: Connector) -> str:
     return edit(text, " (the template connector has no media)", "", "call page")
 
@@ -492,6 +524,8 @@ def plan(c: Connector, dest: Path) -> Plan:
     edits: dict[str, Callable[[str, Connector], str]] = {
         f"static/js/webconferencing-{n.name}.js": browser_module,
         f"{n.name}/templates/{n.name}/call.html": call_page,
+        f"WEB-INF/classes/locale/{n.name}/{n.class_name}_en.properties": bundle,
+        f"WEB-INF/classes/locale/{n.name}/{n.class_name}_fr.properties": bundle,
     }
     result = Plan(c, target)
     for path in sorted(source.rglob("*")):

@@ -68,6 +68,7 @@ class CallProvider(ComponentPlugin, ABC):
         self.config: dict[str, str] = provider_configuration(params)
         self._active = self._config_flag(self.config, CONFIG_ACTIVE, True)
         self._log_enabled = self._config_flag(self.config, CONFIG_LOG_ENABLED, False)
+        self.validate_configuration(self.config)  # the boot refuses exactly what exo-server --check refuses
         self._store: ProviderSettingsStore | None = None
 
     # ---- identity of the provider (abstract) ----
@@ -111,10 +112,10 @@ class CallProvider(ComponentPlugin, ABC):
 
     @classmethod
     def validate_configuration(cls, config: dict[str, str]) -> None:
-        """Refuse, with no side effect, what the constructor would refuse in ``config`` (a
-        :class:`ProviderConfigurationError` naming the key). Override it where the constructor checks settings of its
-        own (call it from there, so both refuse the same values): otherwise ``exo-server --check`` says OK for a value
-        that then fails the provider at boot."""
+        """Refuse, with no side effect, a ``config`` this provider cannot work with (a
+        :class:`ProviderConfigurationError` naming the key). The base constructor calls it, and so does
+        ``exo-server --check`` (with no instance, no identity directory, no store): override it rather than checking
+        settings in the constructor, or the check says OK for a value that then fails the provider at boot."""
 
     def require_config(self, key: str) -> str:
         """A required, non-blank configuration value; otherwise a configuration error naming ``key``."""

@@ -218,6 +218,12 @@ def serve(options: ServeOptions) -> int:
     problems = deployment.problems if options.lenient else _verified(deployment)
     errors = _print_problems(problems)
     if errors and not options.lenient:
+        from .runner import provider_configuration_errors
+
+        misconfigured = provider_configuration_errors(problems)
+        if misconfigured:
+            print(f"exo-server: {len(misconfigured)} call provider(s) misconfigured, not starting (--lenient starts "
+                  "without them)", file=sys.stderr)
         print(f"exo-server: not starting: {errors} configuration error(s) above, each with its file:line. Fix them, "
               "or start anyway with --lenient: as eXo does, each broken file, component or plugin is then skipped.",
               file=sys.stderr)
