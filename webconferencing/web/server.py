@@ -70,7 +70,10 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
     parser.add_argument("--port", type=int, default=None, help="listen port (overrides exo.server.port; default 8080)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes (more than 1 needs the Redis broker)")
-    parser.add_argument("--check", action="store_true", help="validate the configuration, print problems, exit")
+    parser.add_argument("--check", action="store_true",
+                        help="validate what the boot would (files, classes, every component's and provider's values, "
+                             "server properties), print each problem with its file:line, exit 1 on errors; creates "
+                             "nothing and contacts no database or Redis (their URLs' form is checked)")
     parser.add_argument("--strict", action="store_true", help="any rejected configuration file is fatal")
     parser.add_argument("--lenient", action="store_true",
                         help="start even with configuration errors, skipping each broken file, component or plugin "
