@@ -109,3 +109,20 @@ def test_a_connector_whose_class_is_missing_stops_the_server_with_its_file_line_
     assert f"error: {conf}:4: Plugin add.callprovider (nowhere.NoProvider): class not found" in done.stderr
     assert "--lenient" in done.stderr and "ready on" not in done.stdout
     assert list(run_dir.iterdir()) == []  # refused before anything was written (database, data folder, secret)
+
+
+def test_the_server_refuses_a_bad_core_value_at_its_exo_properties_line_before_writing_anything(tmp_path):
+    (tmp_path / "exo.properties").write_text("# storage\nwebconferencing.db.busy.timeout=soon\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+
+    done = subprocess.run([str(EXO_SERVER), "--config", str(REPO / "configuration.xml"), "--properties",
+                           str(tmp_path / "exo.properties"), "--extensions", str(REPO / "extensions"), "--port", "0"],
+                          cwd=run_dir, capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("EXO_")})
+
+    assert done.returncode == 1
+    assert (f"error: {tmp_path / 'exo.properties'}:2: Database: busy-timeout (webconferencing.db.busy.timeout) must "
+            "be a number of milliseconds, not 'soon'") in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert list(run_dir.iterdir()) == []
