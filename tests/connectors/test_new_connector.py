@@ -50,14 +50,24 @@ def test_no_path_and_no_text_of_the_copy_keeps_a_template_name(copied):
 
 def test_the_copy_has_the_template_files_under_their_new_names_and_a_starter_test(copied):
     expected = {p.relative_to(EXTENSIONS / "myconnector").as_posix().replace("myconnector", "acmecall")
+                .replace("MyConnector", "AcmeCall")
                 for p in (EXTENSIONS / "myconnector").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert set(texts(copied)) == expected | {"tests/test_acmecall.py"}
 
 
-def test_the_plugin_file_declares_only_the_provider_plugin(copied):
+def test_the_plugin_file_declares_the_provider_plugin_and_the_bundle_of_its_texts(copied):
     xml = (copied / "WEB-INF/conf/acmecall/configuration.xml").read_text(encoding="utf-8")
     assert re.findall(r"<target-component>(.*?)</target-component>", xml) == [
-        "org.exoplatform.webconferencing.WebConferencingService"]
+        "org.exoplatform.webconferencing.WebConferencingService",
+        "org.exoplatform.services.resources.ResourceBundleService"]
+    assert "<value>locale.acmecall.AcmeCall</value>" in xml
+
+
+def test_the_copy_ships_its_texts_in_english_and_french_without_the_templates_description(copied):
+    for language in ("en", "fr"):
+        bundle = (copied / f"WEB-INF/classes/locale/acmecall/AcmeCall_{language}.properties").read_text("utf-8")
+        assert "acmecall.button.callWith=" in bundle
+        assert "provider.description" not in bundle
 
 
 def test_no_text_says_it_is_the_template_or_a_port_of_the_original(copied):
