@@ -42,8 +42,8 @@ catalogues = _load_script()
 
 
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
-_NON_TEXT_BLOCK = re.compile(r"\{%-?\s*block\s+(?:" + "|".join(NON_TEXT_BLOCKS) + r")\s*-?%\}.*?\{%-?\s*endblock\b.*?%\}",
-                             re.S)
+_NON_TEXT_BLOCK = re.compile(r"\{%-?\s*block\s+(?:" + "|".join(NON_TEXT_BLOCKS) + r")\s*-?%\}"
+                             r".*?\{%-?\s*endblock\b.*?%\}", re.S)
 _TRANS_BLOCK = re.compile(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", re.S)
 _JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
