@@ -70,3 +70,22 @@ def test_my_connector_settings_have_no_empty_band_above_their_title(my_connector
     gap = heading.evaluate("h2 => h2.getBoundingClientRect().top"
                            " - h2.closest('.myconnector-settings-popup').getBoundingClientRect().top")
     assert gap <= 24  # the popup's padding and border, no heading margin on top
+
+
+def test_an_old_server_error_in_webrtcs_settings_goes_under_the_browsers_own_message(product_server, browser):
+    john = signed_in_page(browser, product_server.base_url, "john", "/portal/admin")
+    try:
+        john.locator("tr[data-provider=webrtc] .provider-settings").click()
+        form = john.locator("#webrtc-settings-popup form")
+        error = form.locator(".webrtc-settings-error")
+        form.locator("textarea[name=iceServers]").fill("not json")
+        form.locator("button[type=submit]").click()
+        expect(error).to_be_visible()  # the server's
+
+        form.locator("input[name=maxParticipants]").fill("9")
+        form.locator("button[type=submit]").click()  # the browser's own message now: at most 8
+
+        expect(error).to_be_hidden()
+        assert form.locator("input[name=maxParticipants]").evaluate("input => input.validity.rangeOverflow")
+    finally:
+        john.context.close()

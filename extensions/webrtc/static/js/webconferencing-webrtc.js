@@ -272,6 +272,13 @@
         var servers = config.iceServers || [];
         form.elements.iceServers.value = servers.length ? JSON.stringify(servers) : "";
         form.elements.maxParticipants.value = config.maxParticipants || 4;
+        // the server's last answer goes once the admin edits the form, or the browser's own check refuses it: an old
+        // error must not stay under a new message (issue 11)
+        ["input", "invalid"].forEach(function(type) {
+          form.addEventListener(type, function() {
+            form.querySelector(".webrtc-settings-error").hidden = true;
+          }, true);
+        });
         form.addEventListener("submit", function(event) {
           event.preventDefault();
           var error = form.querySelector(".webrtc-settings-error");
