@@ -1,6 +1,7 @@
 """Issue 11's newcomer's list, seen in chromium: the Rooms page lists only the rooms the user can open (an admin
-too), and My Connector's settings form on the admin page drops an old server error once the admin edits the form,
-and has no empty band above its title. The room's title carries a script payload: shown as text, never run."""
+too), the connectors' settings forms on the admin page drop an old server error once the admin edits the form (My
+Connector's has no empty band above its title), and WebRTC's group incoming-call dialog says who calls. The room's
+title carries a script payload: shown as text, never run."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from .harness import ROOT, running_server, signed_in_page
+from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
 DEMO_ORG = ROOT / "webconferencing" / "data" / "demo-org.json"
 RELEASE_CREW = "team-5f3a9c1e2b7d4a60"  # members john, mary, peter, bob
@@ -88,4 +89,21 @@ def test_an_old_server_error_in_webrtcs_settings_goes_under_the_browsers_own_mes
         expect(error).to_be_hidden()
         assert form.locator("input[name=maxParticipants]").evaluate("input => input.validity.rangeOverflow")
     finally:
+        john.context.close()
+
+
+def test_webrtcs_group_call_dialog_says_who_is_calling_and_in_which_room(product_server, browser):
+    mary = signed_in_page(browser, product_server.base_url, "mary", "/portal/people")
+    john = signed_in_page(browser, product_server.base_url, "john", "/portal/people")
+    call_id = f"g/{RELEASE_CREW}"
+    try:
+        wait_provider_ready(mary, "webrtc")
+        john.evaluate("""id => webConferencing.addCall(id, {owner: id.slice(2), ownerType: "chat_room",
+            provider: "webrtc", participants: "john;mary"})""", call_id)
+        dialog = mary.locator(f".webrtc-incoming[data-call-id='{call_id}']")
+        expect(dialog.locator(".webrtc-incoming-caller")).to_have_text(f"John Smith is calling you in {HOSTILE_TITLE}")
+        assert mary.evaluate("window.__xss") is None
+    finally:
+        john.evaluate("id => webConferencing.updateUserCall(id, 'stopped').catch(() => null)", call_id)
+        mary.context.close()
         john.context.close()

@@ -157,9 +157,12 @@
     var incomingCalls = webConferencing.incomingCalls({
       prefix: TYPE,
       title: message("webrtc.incoming.title"),
-      callerText: function(call, isGroup) {
-        return isGroup ? message("webrtc.incoming.group", [call.title])
-          : message("webrtc.incoming.caller", [call.owner.title]);
+      callerText: function(call, isGroup, caller) {
+        if (!isGroup) {
+          return message("webrtc.incoming.caller", [call.owner.title]);
+        }
+        return caller ? message("webrtc.incoming.groupCaller", [caller.title, call.title])
+          : message("webrtc.incoming.group", [call.title]);
       },
       noticeTitle: message("webrtc.incoming.title"),
       ringFrequency: 520,
@@ -180,7 +183,7 @@
       var call = calls[callId];
       if (update.eventType === "call_state") {
         if (update.callState === "started") {
-          incomingCalls.incoming(callId);
+          incomingCalls.incoming(callId, update); // the event names the caller
         } else if (update.callState === "stopped") {
           incomingCalls.stopRinging(callId);
           if (call && call.names) {
