@@ -33,6 +33,7 @@ from .checks import misspelled_properties, unknown_external_targets
 from .container import ComponentAdapter, ExoContainer
 from .dump import dump_configuration
 from .errors import ConfigurationError, ConfigurationWarning, KernelError
+from .validation import validate_init_params
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,8 +101,8 @@ def _count(n: int, noun: str) -> str:
 def check(args: argparse.Namespace, out: TextIO) -> int:
     try:
         deployment = _load(args, run_code=args.deep)
-        if args.deep:
-            problems = deployment.verify()
+        if args.deep:  # and the init-params each class's validate_init_params refuses (exo_container.validation)
+            problems = [*deployment.verify(), *validate_init_params(deployment.build_container())]
         else:
             problems = [*deployment.problems, *unknown_external_targets(deployment.configuration)]
         problems += misspelled_properties(deployment.properties, deployment.referenced)

@@ -142,3 +142,18 @@ def test_a_hook_that_breaks_is_reported_with_its_component(write_config):
     path = write_config("configuration.xml", "<component><type>validation.Broken</type></component>")
 
     assert check(path) == [f"{path}:3: test_validation.Broken: its init-params cannot be checked: KeyError: 'oops'"]
+
+
+def test_exo_container_deep_check_reports_a_refused_init_param_and_fails(write_config, tmp_path):
+    import io
+
+    from exo_container.cli import main
+
+    (tmp_path / "exo.properties").write_text("listener.port=http\n", encoding="utf-8")
+    out = io.StringIO()
+
+    code = main(["check", "--deep", str(write_config("configuration.xml", LISTENER))], out=out)
+
+    assert code == 1
+    assert out.getvalue().splitlines()[0] == (f"{tmp_path / 'exo.properties'}:1: error: listener.port: Listener: "
+                                              "port must be a number, not 'http'")
