@@ -88,15 +88,16 @@ def run(configuration: Path) -> dict[str, float]:
     deployment = load(configuration, environ={})
     t1 = time.perf_counter()
     container = deployment.build_container()
-    for adapter in container.get_component_adapters():
-        container.get_component_instance(adapter.key)
+    root = container.root  # the generated file is a root configuration: its components live in the root container
+    for adapter in root.get_component_adapters():
+        root.get_component_instance(adapter.key)
     t2 = time.perf_counter()
     container.start()
     t3 = time.perf_counter()
     errors = [p for p in container.problems if p.severity == "error"]  # odd bench.url.N are undefined: warnings
     assert not errors, errors[:3]
-    assert len(container.configuration.components) == COMPONENTS
-    assert sum(len(c.plugins) for c in container.get_components_of_type(object) if hasattr(c, "plugins")) == PLUGINS
+    assert len(root.configuration.components) == COMPONENTS
+    assert sum(len(c.plugins) for c in root.get_components_of_type(object) if hasattr(c, "plugins")) == PLUGINS
     container.dispose()
     return {"parse": t1 - t0, "wire": t2 - t1, "start": t3 - t2, "total": t3 - t0}
 

@@ -11,6 +11,7 @@ from .plugin import BaseComponentPlugin, ComponentPlugin
 from .errors import ConfigurationWarning
 from .injection import constructor
 from .container import ComponentAdapter, ExoContainer
+from .hierarchy import PortalContainer, RootContainer
 # imported for its side effect too: the PortalContainerDefinitionChange$... aliases must
 # exist before any extension's object-params are parsed
 from .extensions import PortalContainerConfig
@@ -23,7 +24,8 @@ __all__ = [
     "Disposable", "Startable",
     "InitParams", "ObjectParameter", "PropertiesParam", "ValueParam", "ValuesParam",
     "BaseComponentPlugin", "ComponentPlugin",
-    "ConfigurationWarning", "constructor", "ComponentAdapter", "ExoContainer", "PortalContainerConfig",
+    "ConfigurationWarning", "constructor", "ComponentAdapter", "ExoContainer", "RootContainer", "PortalContainer",
+    "PortalContainerConfig",
     "PropertyConfigurator", "ExtendedPropertyConfigurator",
     "Deployment", "boot", "load",
 ]

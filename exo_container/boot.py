@@ -1,9 +1,15 @@
-"""Booting: properties, then configuration files in the kernel's order, then the container.
+"""Booting: properties, then configuration files in the kernel's order, then the containers.
 
 ``boot()`` is the one entry point a server (or a test) needs::
 
     container = boot("configuration.xml")          # parsed, wired and started
     service = container.get_component_instance_of_type(WebConferencingService)
+
+As in eXo there are two levels (:mod:`exo_container.hierarchy`): a **root container**
+(steps 2-3) and one **portal container** per portal definition (step 4), whose lookups
+fall back to the root. ``boot()`` returns the default portal container, which owns the
+root: what it cannot find locally comes from the root, and its start/stop/dispose cover
+the whole hierarchy.
 
 Order (see :mod:`exo_container.extensions` for why):
 
@@ -18,13 +24,20 @@ Order (see :mod:`exo_container.extensions` for why):
    files read from here on, as the kernel's root container starts before its portal
    containers parse; then the ``PortalContainerConfig`` of those files is built and
    started, which yields the dependency list (and any ``add.profiles``);
-4. the portal container's files, where ``${portal.container.*}`` resolve: every installed
-   package's ``conf/portal/configuration.xml``, then every extension's
-   ``WEB-INF/conf/configuration.xml``, each in dependency order;
-5. remove-configuration, then the container registers every component and, unless
-   ``start=False``, starts the Startable ones.
+4. for each portal container (the default one first, then every other enabled
+   definition), its own files, where ``${portal.container.*}`` and
+   ``${container.name.suffix}`` resolve for that portal: every installed package's
+   ``conf/portal/configuration.xml``, then the extensions of that portal's
+   ``WEB-INF/conf/configuration.xml``, each in that portal's dependency order, then
+   ``${exo.conf.dir}/portal/<portal name>/configuration.xml`` (the kernel's
+   ``${exo-conf}/portal/<name>/configuration.xml``, loaded last so the deployer's file
+   wins; the product keeps there the services its connectors plug into);
+5. remove-configuration, per container; then the root registers its components, each
+   portal container its own, and, unless ``start=False``, the root starts, then each
+   portal container.
 
-Every file is parsed once; problems of every step end up in ``container.problems``.
+A root file is parsed once; a portal-level file once per portal container that loads it.
+Problems of every step end up in ``container.problems`` (one list for the hierarchy).
 """
 from __future__ import annotations
 
@@ -35,7 +48,7 @@ from typing import Iterable, Mapping, Sequence
 from .aliases import known_aliases
 from .codepolicy import python_path
 from .configurators import CONFIGURATORS
-from .container import ExoContainer
+from .container import ExoContainer, unknown_target_warning
 from .errors import ConfigurationError, ConfigurationWarning, ContainerError
 from .extensions import (
     Extension,
@@ -45,8 +58,10 @@ from .extensions import (
     extension_dirs,
     order_extensions,
 )
+from .hierarchy import PortalContainer, RootContainer
 from .injection import qualified_name
-from .loader import ConfigurationLoader, finish_configuration
+from .jvm import EXO_CONF_DIR
+from .loader import ConfigurationLoader, finish_configuration, merge
 from .packages import InstalledPackage, discover_installed_packages
 from .portal import PortalVariables
 from .properties import PropertyStore
@@ -56,34 +71,104 @@ PathLike = str | Path
 
 
 @dataclass
+class PortalDeployment:
+    """What one portal container will hold: its files' merged configuration."""
+
+    name: str
+    configuration: Configuration
+    extensions: list[Extension]  # the extensions of this portal, in load (dependency) order
+    dependencies: list[str] | None  # of this portal's definition
+    files: list[str] = field(default_factory=list)  # its files, in merge order
+
+
+@dataclass
 class Deployment:
-    """Everything decided before a container is built: what ``exo-container check/dump`` inspect."""
+    """Everything decided before the containers are built: what ``exo-container check/dump`` inspect."""
 
     base: Path
     properties: PropertyStore
-    configuration: Configuration
+    root_configuration: Configuration
     problems: list[ConfigurationError]
-    extensions: list[Extension]  # in load (dependency) order
-    dependencies: list[str] | None  # of the default portal definition
+    portals: list[PortalDeployment]  # the default portal container first
     portal_container_config: PortalContainerConfig
-    files: list[str] = field(default_factory=list)  # every file merged, in merge order
+    root_files: list[str] = field(default_factory=list)  # the root's files, in merge order
     strict: bool = False
     run_code: bool = True  # False: read without loading project classes (``check``/``dump`` without --deep)
     built: dict = field(default_factory=dict)  # key -> component already built while loading (property configurators)
     referenced: set[str] = field(default_factory=set)  # every property name the files' ${} asked for
 
-    def build_container(self) -> ExoContainer:
-        """The container for this deployment (components registered, nothing created yet)."""
-        container = ExoContainer(
-            self.configuration,
+    @property
+    def default_portal(self) -> PortalDeployment:
+        return self.portals[0]
+
+    @property
+    def extensions(self) -> list[Extension]:
+        """The default portal container's extensions, in load (dependency) order."""
+        return self.default_portal.extensions
+
+    @property
+    def dependencies(self) -> list[str] | None:
+        """The dependency list of the default portal definition."""
+        return self.default_portal.dependencies
+
+    @property
+    def files(self) -> list[str]:
+        """Every file merged: the root's, then each portal container's, each in merge order."""
+        return [*self.root_files, *(f for portal in self.portals for f in portal.files)]
+
+    def containers(self) -> list[tuple[str, Configuration]]:
+        """(container label, configuration) of the root, then of each portal container."""
+        return [("root container", self.root_configuration),
+                *((f"portal container {portal.name}", portal.configuration) for portal in self.portals)]
+
+    @property
+    def component_count(self) -> int:
+        """Components over all containers (one declared in the root and in a portal counts twice: it exists twice)."""
+        return sum(len(config.components) for _, config in self.containers())
+
+    @property
+    def configuration(self) -> Configuration:
+        """A flat view for tools that only list components: the root's configuration merged with the default
+        portal's (a key declared in both shows the portal's). The containers are :meth:`containers`."""
+        flat = merge(Configuration(), self.root_configuration)
+        return merge(flat, self.default_portal.configuration)
+
+    def unknown_external_targets(self) -> list[ConfigurationWarning]:
+        """Per container, the external plugins whose target no component *of that container* matches
+        (the kernel applies plugins only there), found from the configuration alone; a portal file's
+        plugins for a root component get a warning that says so."""
+        from .checks import unknown_external_targets
+
+        found = unknown_external_targets(self.root_configuration)
+        for portal in self.portals:
+            for target, block in portal.configuration.external_plugins.items():
+                alone = Configuration(components=portal.configuration.components, external_plugins={target: block})
+                if not unknown_external_targets(alone):
+                    continue
+                with_root = Configuration(components=self.root_configuration.components,
+                                          external_plugins={target: block})
+                found.append(unknown_target_warning(block, in_parent=not unknown_external_targets(with_root)))
+        return found
+
+    def build_container(self) -> PortalContainer:
+        """The containers of this deployment (components registered, nothing created yet): the root, then
+        its portal containers; returns the default portal container, which owns the root."""
+        root = RootContainer(
+            self.root_configuration,
             self.properties,
             strict=self.strict,
             problems=self.problems,
             instances={PortalContainerConfig: self.portal_container_config, **self.built},
         )
-        container.extensions = list(self.extensions)
-        container.files = list(self.files)
-        return container
+        root.local_files = list(self.root_files)
+        portals = []
+        for index, portal in enumerate(self.portals):
+            container = PortalContainer(portal.configuration, self.properties, strict=self.strict, parent=root,
+                                        name=portal.name, owns_root=index == 0)
+            container.extensions = list(portal.extensions)
+            container.local_files = list(portal.files)
+            portals.append(container)
+        return portals[0]
 
     def verify(self) -> list[ConfigurationError]:
         """Every problem a boot would meet before starting anything: those of reading the files,
@@ -150,46 +235,64 @@ def load(
         if extension.exo_conf.is_file():
             loader.add_configuration(extension.exo_conf, context_dir=extension.path)
 
-    phase1 = finish_configuration(loader.configuration)
-    configurators, configurator_problems = _configure_properties(phase1, properties, strict, run_code)
-    definitions_container = ExoContainer(_portal_config_only(phase1), properties, strict=strict, run_code=run_code)
+    root_config = finish_configuration(loader.configuration)
+    configurators, configurator_problems = _configure_properties(root_config, properties, strict, run_code)
+    definitions_container = ExoContainer(_portal_config_only(root_config), properties, strict=strict, run_code=run_code)
     portal_config = definitions_container.get_component_instance(PortalContainerConfig)
     portal_config.start()
     problems = [*package_problems, *loader.problems, *configurator_problems, *definitions_container.problems,
                 *portal_config.problems]
-    loader.problems = []
-    loader.profiles |= set(portal_config.added_profiles)
-    loader.variables = PortalVariables(properties, portal_config)  # from here on, the portal container's files
+    active |= set(portal_config.added_profiles)  # from here on, the portal containers' files
 
-    dependencies = portal_config.get_dependencies()
-    ordered = []
-    for extension in order_extensions(extensions, dependencies):
-        if portal_config.default_portal_container in portal_config.get_portal_container_names_of(extension.name):
-            ordered.append(extension)
-        elif extension.web_conf.is_file():
+    for extension in extensions:
+        if extension.web_conf.is_file() and not portal_config.get_portal_container_names_of(extension.name):
             problems.append(ConfigurationWarning(
                 f"extension {extension.name} is not loaded: it belongs to no enabled portal container "
                 f"(not a dependency of '{portal_config.default_portal_container}'"
                 f"{', ignore.unregistered.webapp=true' if portal_config.ignore_unregistered_webapp else ''})",
                 str(extension.web_conf)))
+    portals = []
+    referenced = set(loader.referenced)
+    seen = {(type(p), str(p)) for p in problems}
+    for name in portal_config.get_portal_container_names() or [portal_config.default_portal_container]:
+        portal_loader = ConfigurationLoader(properties, profiles=active, strict=strict, run_code=run_code)
+        portal_loader.variables = PortalVariables(properties, portal_config, name)
+        portals.append(_load_portal(portal_loader, name, portal_config, extensions, packages))
+        for problem in portal_loader.problems:  # a file several portal containers load: reported once
+            if (type(problem), str(problem)) not in seen:
+                seen.add((type(problem), str(problem)))
+                problems.append(problem)
+        referenced |= portal_loader.referenced
+
+    for key in _portal_config_keys(root_config):
+        del root_config.components[key]  # the instance built above is registered instead
+    built: dict = {}
+    for key, (config_key, instance) in configurators.items():
+        del root_config.components[config_key]  # built above: registered as that instance
+        built[key] = instance
+    return Deployment(base, properties, root_config, problems, portals, portal_config, list(loader.loaded), strict,
+                      run_code, built, referenced)
+
+
+def _load_portal(loader: ConfigurationLoader, name: str, config: PortalContainerConfig, extensions: list[Extension],
+                 packages: list[InstalledPackage]) -> PortalDeployment:
+    """The files of portal container ``name``: installed packages' ``conf/portal/configuration.xml`` and the
+    portal's extensions' ``WEB-INF/conf/configuration.xml`` in its dependency order, then the deployer's
+    ``${exo.conf.dir}/portal/<name>/configuration.xml``."""
+    dependencies = config.get_dependencies(name)
+    ordered = [e for e in order_extensions(extensions, dependencies) if name in config.get_portal_container_names_of(e.name)]
     for package in order_extensions(packages, dependencies):
         if package.portal_conf.is_file():
             loader.add_configuration(package.portal_conf)
     for extension in ordered:
         if extension.web_conf.is_file():
             loader.add_configuration(extension.web_conf, context_dir=extension.path)
-    problems.extend(loader.problems)
-
-    final = finish_configuration(loader.configuration)
-    for key in _portal_config_keys(final):
-        del final.components[key]  # the instance built above is registered instead
-    built: dict = {}
-    for key, (config_key, instance) in configurators.items():
-        if final.components.get(config_key) is phase1.components.get(config_key):
-            del final.components[config_key]  # built above: registered as that instance
-            built[key] = instance
-    return Deployment(base, properties, final, problems, ordered, dependencies, portal_config, list(loader.loaded), strict,
-                      run_code, built, set(loader.referenced))
+    conf_dir = loader.properties.get(EXO_CONF_DIR)
+    deployer = Path(conf_dir) / "portal" / name / "configuration.xml" if conf_dir else None
+    if deployer is not None and deployer.is_file():
+        loader.add_configuration(deployer)
+    return PortalDeployment(name, finish_configuration(loader.configuration), ordered, dependencies,
+                            list(loader.loaded))
 
 
 def boot(
@@ -202,8 +305,9 @@ def boot(
     profiles: Iterable[str] | None = None,
     strict: bool = False,
     start: bool = True,
-) -> ExoContainer:
-    """Load everything (:func:`load`), build the container and, unless ``start=False``, start it."""
+) -> PortalContainer:
+    """Load everything (:func:`load`), build the containers and, unless ``start=False``, start them (the
+    root first). Returns the default portal container (its ``parent`` is the root)."""
     deployment = load(
         configuration,
         properties_file=properties_file,

@@ -29,9 +29,9 @@ import sys
 from typing import Sequence, TextIO
 
 from .boot import Deployment, load
-from .checks import misspelled_properties, unknown_external_targets
+from .checks import misspelled_properties
 from .container import ComponentAdapter, ExoContainer
-from .dump import dump_configuration
+from .dump import dump_deployment
 from .errors import ConfigurationError, ConfigurationWarning, KernelError
 from .validation import validate_init_params
 
@@ -104,7 +104,7 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
         if args.deep:  # and the init-params each class's validate_init_params refuses (exo_container.validation)
             problems = [*deployment.verify(), *validate_init_params(deployment.build_container())]
         else:
-            problems = [*deployment.problems, *unknown_external_targets(deployment.configuration)]
+            problems = [*deployment.problems, *deployment.unknown_external_targets()]
         problems += misspelled_properties(deployment.properties, deployment.referenced)
     except KernelError as exc:  # a problem so bad that nothing could be built
         problem = exc if isinstance(exc, ConfigurationError) else ConfigurationError(str(exc))
@@ -114,7 +114,7 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
         print(format_problem(problem), file=out)
     errors = sum(not isinstance(p, ConfigurationWarning) for p in problems)
     warnings = len(problems) - errors
-    components = len(deployment.configuration.components)
+    components = deployment.component_count
     scope = "" if args.deep else " (classes not loaded: --deep imports them and checks constructors and plugins)"
     print(f"{_count(len(deployment.files), 'file')}, {_count(len(deployment.extensions), 'extension')}, "
           f"{_count(components, 'component')}: {_count(errors, 'error')}, {_count(warnings, 'warning')}{scope}",
@@ -125,7 +125,7 @@ def check(args: argparse.Namespace, out: TextIO) -> int:
 def dump(args: argparse.Namespace, out: TextIO) -> int:
     """The merged configuration; exit 1 when a file was dropped (the dump lacks it), or on any problem with --strict."""
     deployment = _load(args, run_code=args.deep)
-    out.write(dump_configuration(deployment.configuration))
+    out.write(dump_deployment(deployment))
     for problem in deployment.problems:
         print(format_problem(problem), file=sys.stderr)
     return 1 if deployment.errors or (args.strict and deployment.problems) else 0
@@ -137,13 +137,16 @@ def _label(adapter: ComponentAdapter) -> str:
 
 
 def graph(args: argparse.Namespace, out: TextIO) -> int:
-    _, container = _deploy(args)
+    _, portal = _deploy(args)
+    containers = [c for c in (portal.root, *portal.root.portal_containers) if any(a.config for a in c)]
     failed = False
     lines: list[str] = []
     edges: list[tuple[str, str, str]] = []
-    for adapter in container:
+    for container, adapter in ((c, a) for c in containers for a in c):
         if adapter.config is None:
             continue
+        if len(containers) > 1 and adapter is next(a for a in container if a.config is not None):
+            lines.append(f"# {'root container' if container is portal.root else f'portal container {container.name}'}")
         try:
             dependencies = container.dependencies_of(adapter)
         except KernelError as exc:
@@ -163,7 +166,7 @@ def graph(args: argparse.Namespace, out: TextIO) -> int:
     if args.dot:
         print("digraph components {", file=out)
         print("  rankdir=LR;", file=out)
-        for adapter in container:
+        for adapter in (a for c in containers for a in c):
             if adapter.config is not None:
                 print(f'  "{_label(adapter)}";', file=out)
         for source, target, param in edges:
@@ -171,7 +174,7 @@ def graph(args: argparse.Namespace, out: TextIO) -> int:
         print("}", file=out)
     else:
         print("\n".join(lines), file=out)
-    return 1 if failed or (args.strict and container.problems) else 0
+    return 1 if failed or (args.strict and portal.problems) else 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -199,6 +199,13 @@ class ExoContainer:
     lazily, ``start()`` creates and starts the Startable ones.  ``instances`` are
     already built objects registered next to the built-ins (``ExoContainer`` itself and
     the ``PropertyStore``), before the configured components.
+
+    ``parent`` is the container lookups fall back to, as the kernel's ``ExoContainer``
+    does (a portal container's parent is the root, see :mod:`exo_container.hierarchy`):
+    by key, local then the parent's; by type, the component keyed by the class here or in
+    an ancestor, else the unique local one assignable to it, else the parent's answer.
+    A parent never sees its children's components, and each container applies only the
+    plugins of its own configuration.  Problems are one list for the whole hierarchy.
     """
 
     def __init__(
@@ -210,14 +217,19 @@ class ExoContainer:
         problems: Iterable[ConfigurationError] = (),
         instances: Mapping[Key, Any] | None = None,
         run_code: bool = True,
+        parent: "ExoContainer | None" = None,
+        name: str | None = None,
     ) -> None:
         from .properties import PropertyStore
 
+        self.parent = parent
+        self.name = name
         self.configuration = configuration if configuration is not None else Configuration()
         self.properties = properties if properties is not None else PropertyStore()
         self.strict = strict
         self.run_code = run_code  # False: only the kernel's own classes are loaded (codepolicy)
-        self.problems: list[ConfigurationError] = list(problems)
+        self.problems: list[ConfigurationError] = parent.problems if parent is not None else []
+        self.problems.extend(problems)
         self._di = containers.DynamicContainer()
         self._adapters: dict[Key, ComponentAdapter] = {}
         self._by_name: dict[str, ComponentAdapter] = {}  # every string that names a class-keyed adapter
@@ -231,7 +243,7 @@ class ExoContainer:
         self._wired = False
         self._lifecycle_plugins: list[Any] = []
         self.extensions: list[Any] = []  # the extensions booted, in load order (set by boot)
-        self.files: list[str] = []  # the configuration files merged, in merge order (set by boot)
+        self.local_files: list[str] = []  # this container's configuration files, in merge order (set by boot)
 
         self.register_component_instance(ExoContainer, self)
         self.register_component_instance(PropertyStore, self.properties)
@@ -242,6 +254,11 @@ class ExoContainer:
             self._register_configured(config)
         self._warn_unknown_targets()
         self._call_lifecycle_plugins("init_container")
+
+    @property
+    def files(self) -> list[str]:
+        """The configuration files this container sees: its parent's, then its own, each in merge order."""
+        return [*(self.parent.files if self.parent is not None else ()), *self.local_files]
 
     # ------------------------------------------------------------------ registration
 
@@ -352,14 +369,21 @@ class ExoContainer:
     # ------------------------------------------------------------------ lookup
 
     def get_component_adapter(self, key: Key) -> ComponentAdapter | None:
-        """The adapter for a key: exact key, or a string naming a class-keyed component."""
+        """The adapter for a key: exact key, or a string naming a class-keyed component; here, else in the parent."""
+        adapter = self.get_local_component_adapter(key)
+        if adapter is None and self.parent is not None:
+            return self.parent.get_component_adapter(key)
+        return adapter
+
+    def get_local_component_adapter(self, key: Key) -> ComponentAdapter | None:
+        """The adapter registered under ``key`` in this container itself (no fallback to the parent)."""
         adapter = self._adapters.get(key)
         if adapter is None and isinstance(key, str):
             adapter = self._by_name.get(key)
         return adapter
 
     def get_component_adapters(self) -> list[ComponentAdapter]:
-        """Every adapter, built-ins first, then in registration order."""
+        """Every adapter of this container (not its parent's), built-ins first, then in registration order."""
         return list(self._adapters.values())
 
     def get_component_instance(self, key: Key) -> Any:
@@ -373,20 +397,30 @@ class ExoContainer:
         return None if adapter is None else self._instance_of(adapter)
 
     def get_components_of_type(self, cls: type[T]) -> list[T]:
-        """Every component assignable to ``cls``, in registration order (creating them)."""
+        """Every component of this container (not its parent's, as the kernel's
+        ``getComponentInstancesOfType``) assignable to ``cls``, in registration order (creating them)."""
         return [self._instance_of(a) for a in list(self._by_type.get(cls, ()))]
 
     def _adapter_for_type(self, cls: type) -> ComponentAdapter | None:
-        exact = self._adapters.get(cls)
-        if exact is not None:
-            return exact
+        container: ExoContainer | None = self
+        while container is not None:  # keyed by the class itself, here or in an ancestor
+            exact = container._adapters.get(cls)
+            if exact is not None:
+                return exact
+            container = container.parent
+        return self._assignable_adapter(cls)
+
+    def _assignable_adapter(self, cls: type) -> ComponentAdapter | None:
+        """The unique local component assignable to ``cls``, else the parent's."""
         found = self._by_type.get(cls, ())
         if len(found) > 1:
             raise ContainerError(
                 f"Several components found for type {qualified_name(cls)}: "
                 + " and ".join(a.describe() for a in found)
             )
-        return found[0] if found else None
+        if found:
+            return found[0]
+        return self.parent._assignable_adapter(cls) if self.parent is not None else None
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, (str, type)) and self.get_component_adapter(key) is not None
@@ -605,7 +639,8 @@ class ExoContainer:
         for target, block in self.configuration.external_plugins.items():
             if target in self._adapters or target in self._by_name or not block.plugins:
                 continue
-            self._problem(unknown_target_warning(block))
+            elsewhere = self.parent.get_component_adapter(target) if self.parent is not None else None
+            self._problem(unknown_target_warning(block, in_parent=elsewhere is not None))
 
     # ------------------------------------------------------------------ container lifecycle plugins
 
@@ -760,11 +795,14 @@ class ExoContainer:
         return self.plan(adapter.implementation, adapter.init_params, adapter.source)[1]
 
     def __repr__(self) -> str:
-        return f"<ExoContainer {self._state}, {len(self._adapters)} components>"
+        named = f" {self.name}" if self.name else ""
+        return f"<{type(self).__name__}{named} {self._state}, {len(self._adapters)} components>"
 
 
-def unknown_target_warning(block: ExternalPluginsConfig) -> ConfigurationWarning:
-    """The warning for external plugins whose target no component matches (they are never applied)."""
+def unknown_target_warning(block: ExternalPluginsConfig, in_parent: bool = False) -> ConfigurationWarning:
+    """The warning for external plugins whose target no component matches (they are never applied);
+    ``in_parent``: the target is a component of the parent (root) container, which the kernel does not
+    give plugins declared in a portal container's files."""
     count = len(block.plugins)
     file, line = _where(block.source or block.plugins[0].source)
     sources = [p.source for p in block.plugins if p.source]
@@ -772,9 +810,11 @@ def unknown_target_warning(block: ExternalPluginsConfig) -> ConfigurationWarning
         where = ", declared at line" + ("s " if len(sources) > 1 else " ") + ", ".join(str(src.line) for src in sources)
     else:
         where = ", declared at " + ", ".join(map(str, sources)) if sources else ""
+    note = (": it is a component of the root container, and plugins apply only to components of the container "
+            "whose files declare them (declare the component in a portal-level file)") if in_parent else ""
     return ConfigurationWarning(
         f"External plugins for unknown target {block.target_component} "
-        f"({count} plugin{'s' if count != 1 else ''}{where}) skipped",
+        f"({count} plugin{'s' if count != 1 else ''}{where}) skipped{note}",
         file, line,
     )
 

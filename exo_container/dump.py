@@ -6,13 +6,18 @@ get.  A comment before each component and each plugin says which file:line it ca
 from.  Object-params are written from the objects built at parse time: their type is
 the first Java alias of the class when it has one (so the output stays portable), the
 dotted path otherwise.
+
+:func:`dump_deployment` writes every container of a deployment in one document: the root
+container's components, then each portal container's (a component declared in both
+appears twice: it exists twice), then the external plugins likewise; the comment before
+each item names its container.
 """
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Set as AbstractSet
 from datetime import datetime
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from lxml import etree
 
@@ -20,6 +25,9 @@ from .codepolicy import UnbuiltObject
 from .params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
 from .xml.model import ComponentConfig, Configuration, LifecyclePluginConfig, PluginConfig, Source
 from .xml.namespaces import KERNEL_1_3
+
+if TYPE_CHECKING:
+    from .boot import Deployment
 
 _INT_MAX = 2**31 - 1
 
@@ -43,8 +51,36 @@ def dump_configuration(config: Configuration) -> str:
     )
 
 
+def dump_deployment(deployment: "Deployment") -> str:
+    """Every container of ``deployment`` as one kernel_1_3 document, each item's comment naming its container."""
+    root = etree.Element("configuration", nsmap={None: KERNEL_1_3})
+    containers = deployment.containers()
+    writer = _Writer()
+    for label, config in containers:
+        writer.container = label
+        for plugin in config.container_lifecycle_plugins:
+            writer.lifecycle_plugin(root, plugin)
+    for label, config in containers:
+        writer.container = label
+        for component in config.components.values():
+            writer.component(root, component)
+    for label, config in containers:
+        writer.container = label
+        for target, block in config.external_plugins.items():
+            root.append(etree.Comment(f" {label} "))
+            external = writer.child(root, "external-component-plugins")
+            writer.text(external, "target-component", target)
+            for plugin in block.plugins:
+                writer.plugin(external, plugin)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, encoding="unicode", pretty_print=True).join(
+        ('<?xml version="1.0" encoding="UTF-8"?>\n', "")
+    )
+
+
 class _Writer:
     ns = f"{{{KERNEL_1_3}}}"
+    container = ""  # the container the items written belong to (named in their origin comment)
 
     def child(self, parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
         return etree.SubElement(parent, self.ns + tag, attributes)
@@ -54,8 +90,11 @@ class _Writer:
             self.child(parent, tag).text = str(value)
 
     def origin(self, parent: etree._Element, source: Source | None) -> None:
+        label = f" {self.container}," if self.container else ""
         if source is not None:
-            parent.append(etree.Comment(f" from {source} "))
+            parent.append(etree.Comment(f"{label} from {source} "))
+        elif label:
+            parent.append(etree.Comment(label.rstrip(",") + " "))
 
     def lifecycle_plugin(self, parent: etree._Element, plugin: LifecyclePluginConfig) -> None:
         self.origin(parent, plugin.source)

@@ -16,8 +16,8 @@ object-params are built at parse time and connectors ship their package inside t
 folder; appending (not prepending) means an extension can never shadow the project.
 Installing is dropping a folder in and restarting; uninstalling is removing it.
 
-**Boot order** (what :func:`exo_container.boot.boot` does, the kernel's two containers
-flattened into one):
+**Boot order** (what :func:`exo_container.boot.boot` does; phase 1 fills the root
+container, phase 2 each portal container, see :mod:`exo_container.hierarchy`):
 
 1. *Phase 1, the definitions.* The root ``configuration.xml`` (with its imports) and
    every extension's ``META-INF/exo-conf/configuration.xml`` (extensions sorted by
@@ -31,10 +31,10 @@ flattened into one):
    ``AddDependenciesAfter`` whose target is absent appends).  The kernel knows no
    product: a product that wants to come before its connectors declares itself in
    its root configuration (e.g. an ``AddDependencies`` of its own name).
-2. *Phase 2, the components.* After the files of phase 1, each extension's
-   ``WEB-INF/conf/configuration.xml`` is loaded with the extension folder as its
-   context (``war:/conf/x.xml`` is ``<extension>/WEB-INF/conf/x.xml``), in dependency
-   order: extensions listed in the dependency list by their index there, unlisted ones
+2. *Phase 2, the components.* After the files of phase 1, for each portal container,
+   the ``WEB-INF/conf/configuration.xml`` of each extension that belongs to it is loaded
+   with the extension folder as its context (``war:/conf/x.xml`` is
+   ``<extension>/WEB-INF/conf/x.xml``), in that portal's dependency order: extensions listed in the dependency list by their index there, unlisted ones
    after them sorted by folder name (TestWebAppInitContextComparator).  A later file
    overrides an earlier one, so a later extension's component replaces an earlier
    one's.  Profiles added by change plugins (``add.profiles``) are active for phase 2.

@@ -65,11 +65,11 @@ def test_boot_starts_the_container_unless_asked_not_to(write_config):
     assert boot(path, environ={}, start=False).state == "initialized"
 
 
-def test_container_keeps_the_merged_configuration_and_the_files_it_came_from(write_config):
+def test_the_root_container_keeps_the_merged_root_configuration_and_the_files_it_came_from(write_config):
     write_config("more.xml", "<component><type>boot.Server</type></component>")
     path = write_config("configuration.xml", SETTINGS + "<import>more.xml</import>")
     container = boot(path, environ={}, start=False)
-    assert list(container.configuration.components) == ["boot.Settings", "boot.Server"]
+    assert list(container.parent.configuration.components) == ["boot.Settings", "boot.Server"]
     assert [Path(f).name for f in container.files] == ["configuration.xml", "more.xml"]
 
 

@@ -110,7 +110,8 @@ def test_dump_prints_the_resolved_configuration_with_the_origin_of_each_componen
     code, out = run("dump", "-D", "db.url=postgres://db", str(path))
     assert code == 0
     root = etree.fromstring(out.encode())
-    assert [c.text for c in root.iter(etree.Comment)] == [f" from {path}:3 ", f" from {path}:6 "]
+    assert [c.text for c in root.iter(etree.Comment)] == [f" root container, from {path}:3 ",
+                                                          f" root container, from {path}:6 "]
     [value] = root.iter("{*}value")
     assert value.text == "postgres://db"
 

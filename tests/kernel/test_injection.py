@@ -106,7 +106,8 @@ class Egg:
 @pytest.fixture
 def container(write_config):
     def build(body: str) -> ExoContainer:
-        return boot(write_config("configuration.xml", body), environ={}, start=False)
+        # a root file's components live in the root container: these tests are about one container
+        return boot(write_config("configuration.xml", body), environ={}, start=False).parent
 
     return build
 
