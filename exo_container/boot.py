@@ -280,7 +280,8 @@ def _load_portal(loader: ConfigurationLoader, name: str, config: PortalContainer
     portal's extensions' ``WEB-INF/conf/configuration.xml`` in its dependency order, then the deployer's
     ``${exo.conf.dir}/portal/<name>/configuration.xml``."""
     dependencies = config.get_dependencies(name)
-    ordered = [e for e in order_extensions(extensions, dependencies) if name in config.get_portal_container_names_of(e.name)]
+    ordered = [extension for extension in order_extensions(extensions, dependencies)
+               if name in config.get_portal_container_names_of(extension.name)]
     for package in order_extensions(packages, dependencies):
         if package.portal_conf.is_file():
             loader.add_configuration(package.portal_conf)

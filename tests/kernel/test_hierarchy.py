@@ -106,7 +106,8 @@ def component(type_: str, key: str | None = None, **values: str) -> str:
 def plugins_for(target: str, *names: str) -> str:
     plugins = "".join(f"<component-plugin><name>{n}</name><set-method>addPlugin</set-method><type>hier.Plugin</type>"
                       "</component-plugin>" for n in names)
-    return f"<external-component-plugins><target-component>{target}</target-component>{plugins}</external-component-plugins>"
+    return (f"<external-component-plugins><target-component>{target}</target-component>{plugins}"
+            "</external-component-plugins>")
 
 
 DEFINITIONS = "org.exoplatform.container.definition"
@@ -347,3 +348,12 @@ def test_dump_names_the_container_of_each_component(deploy, tmp_path: Path):
     assert out.count("<type>hier.Store</type>") == 2  # it exists twice
     assert f" root container, from {tmp_path / 'configuration.xml'}:3 " in out
     assert f" portal container portal, from {tmp_path / 'extensions/ext/WEB-INF/conf/configuration.xml'}:3 " in out
+
+
+def test_graph_groups_the_components_by_container(deploy, tmp_path: Path):
+    deploy(component("hier.Store"), {"ext": component("hier.Service")})
+    code, out = run_cli("graph", str(tmp_path / "configuration.xml"))
+    assert code == 0
+    lines = out.splitlines()
+    assert [line for line in lines if line.startswith("#")] == ["# root container", "# portal container portal"]
+    assert lines.index("    -> hier.Store  [store]") > lines.index("# portal container portal")
