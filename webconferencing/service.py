@@ -240,6 +240,15 @@ class WebConferencingService(Startable):
             calls = self.calls.get_many(self.calls.call_ids_of_user(user_id))
         return [self._call_info(c) for c in calls]
 
+    @metered
+    def get_ringing_calls(self, user_id: str) -> list[CallInfo]:
+        """The calls (1:1 and group) that ring for the user now: started, the user invited and not answered. A tab
+        that missed events (a restarted server, see docs/protocol.md, *Resume*) shows exactly these dialogs."""
+        self.get_user_info(user_id)
+        with self.database.read():
+            calls = self.calls.get_many(self.calls.calls_ringing_user(user_id))
+        return [self._call_info(c) for c in calls]
+
     def client_belongs_to_another_user(self, client_id: str, user_id: str) -> bool:
         """Whether ``client_id`` is a tab another user joined calls from: a tab id is that tab's credential for
         its calls, so nobody else may take it (say, by presenting it in a websocket handshake after a restart)."""

@@ -465,3 +465,20 @@ def test_a_callee_busy_in_another_call_shows_in_call_to_the_caller(service):
     assert statuses == {"james": "away", "mary": "incall"}  # james is away in the demo organisation
     in_the_space_call = service.get_call(group_call_id(SPACE)).get_participant("mary").user.status
     assert in_the_space_call != "incall"  # in the call she is in, she is simply joined
+
+
+def test_the_ringing_calls_of_a_user_are_the_started_ones_they_have_not_answered(service):
+    space_call(service, ["john", "mary", "peter"])
+    peer_call(service, "john", "peter")
+    peer_call(service, "mary", "peter")
+    service.join_call("p/mary-peter", "peter", "p1")
+    service.join_call(group_call_id(SPACE), "mary", "m1")
+
+    assert {c.id for c in service.get_ringing_calls("peter")} == {group_call_id(SPACE), "p/john-peter"}
+
+
+def test_a_1_1_call_does_not_ring_for_its_caller_before_their_tab_joins(service):
+    peer_call(service, "mary", "peter")
+
+    assert service.get_ringing_calls("mary") == []
+    assert [c.id for c in service.get_ringing_calls("peter")] == ["p/mary-peter"]

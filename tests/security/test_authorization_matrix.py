@@ -161,6 +161,8 @@ ROUTES: list[Route] = [
           {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
     Route("GET", _rest("/history"), lambda w: _rest("/history?limit=5"),  # issue 11: one's own calls only
           {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
+    Route("GET", _rest("/history/missed"), lambda w: _rest("/history/missed"),  # the badge's count: one's own
+          {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
     # ---- REST: providers ----
     Route("GET", _rest("/providers"), lambda w: _rest("/providers"),
           {ANONYMOUS: 401, OUTSIDER: 200, PARTY: 200, ADMIN: 200}),
@@ -317,6 +319,7 @@ WS_CASES: dict[str, dict] = {
     "delete": {"args": lambda w, u: {"callId": w.call},
                OUTSIDER: "NOT_FOUND_ERROR", PARTY: None, ADMIN: "NOT_FOUND_ERROR"},
     "get_calls_state": {"args": lambda w, u: {}, OUTSIDER: None, PARTY: None, ADMIN: None},
+    "get_ringing_calls": {"args": lambda w, u: {}, OUTSIDER: None, PARTY: None, ADMIN: None},  # one's own only
     # issue 12
     "get_invites": {"args": lambda w, u: {"callId": w.call},
                     OUTSIDER: "NOT_FOUND_ERROR", PARTY: None, ADMIN: "NOT_FOUND_ERROR"},

@@ -35,3 +35,15 @@ def test_a_forged_cursor_is_a_bad_request_naming_it(login):
 
     assert response.status_code == 400
     assert "before" in response.json()["message"]
+
+
+def test_a_call_given_up_before_an_answer_adds_one_to_the_callees_missed_count(login):
+    jack, alice = login("jack"), login("alice")
+    before = alice.get("/history/missed").json()["count"]
+    call = {**NEW_PEER_CALL, "owner": "jack", "participants": ["jack", "alice"]}
+    assert jack.post("/call/p/alice-jack", json=call).status_code == 200
+    assert jack.put("/usercall/p/alice-jack", json={"state": "joined", "clientId": "jack-tab"}).status_code == 200
+    assert jack.put("/usercall/p/alice-jack", json={"state": "leaved", "clientId": "jack-tab"}).status_code == 200
+
+    assert alice.get("/history/missed").json() == {"count": before + 1}
+    assert jack.get("/history/missed").json()["count"] == 0

@@ -252,6 +252,16 @@ class CallDAO:
                  .order_by(CallRecord.last_date.desc()))
         return [cid for (cid,) in query.tuples()]
 
+    def calls_ringing_user(self, user_id: str) -> list[str]:
+        """Started calls in which the user is still invited (being rung), newest change first; not a 1:1 call
+        they placed themselves (its caller is invited until their tab joins, but it never rings for them)."""
+        own_peer_call = (CallRecord.owner_type == "user") & (CallRecord.owner_id == user_id)
+        query = (ParticipantRecord.select(ParticipantRecord.call)
+                 .join(CallRecord).where((ParticipantRecord.user_id == user_id) & ParticipantRecord.state.is_null()
+                                         & (CallRecord.state == "started") & ~own_peer_call)
+                 .order_by(CallRecord.last_date.desc()))
+        return [cid for (cid,) in query.tuples()]
+
     def is_participant(self, call_id: str, user_id: str) -> bool:
         return (ParticipantRecord.select(ParticipantRecord.user_id)
                 .where((ParticipantRecord.call == call_id) & (ParticipantRecord.user_id == user_id)).exists())

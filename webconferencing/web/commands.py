@@ -148,3 +148,6 @@ class CallCommands:
 
     def get_calls_state(self, user_id: str) -> list[dict]:
         return [call.to_json(user_id) for call in self.service.get_user_group_calls(user_id)]
+
+    def get_ringing_calls(self, user_id: str) -> list[dict]:
+        return [call.to_json(user_id) for call in self.service.get_ringing_calls(user_id)]

@@ -53,6 +53,12 @@ def get_history():
     return jsonify(_history().page(g.user_id, _limit(DEFAULT_PAGE), _before()).to_json())
 
 
+@rest_bp.get("/history/missed")
+def get_missed_count():
+    """The badge's count, for a tab that reloads what it shows after missing events (a restarted server)."""
+    return jsonify({"count": _history().missed_count(g.user_id)})
+
+
 page_bp.before_request(pages.require_page_user)
 
 

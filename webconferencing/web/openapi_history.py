@@ -32,4 +32,7 @@ def history_paths() -> dict[str, Any]:
     return {"/history": {"get": _operation(
         "Your recent calls, newest first, a page at a time", _json(_ref("HistoryPage"), "A page of your calls"),
         "400", params=[_query("limit", "entries per page, 1 to 100 (default 20)"),
-                       _query("before", "the nextBefore of the previous page")])}}
+                       _query("before", "the nextBefore of the previous page")])},
+            "/history/missed": {"get": _operation(
+                "How many calls you missed since you last opened your calls (the top bar's badge)",
+                _json(_object({"count": {"type": "integer", "minimum": 0}}), "The missed calls' count"))}}

@@ -395,6 +395,8 @@ def _log_record(record: dict, user_id: str, client_id: str) -> ClientLogRecord:
 # authorization-matrix test can check that every command is covered.
 REMOTE_COMMANDS: dict[str, Callable[[WebSocketSession, dict], Any]] = {
     "get_calls_state": lambda session, frame: session.ctx.commands.get_calls_state(session.user_id),
+    # ours: the calls ringing for the user now, which a tab told to refresh (docs/protocol.md, Resume) shows
+    "get_ringing_calls": lambda session, frame: session.ctx.commands.get_ringing_calls(session.user_id),
     "get": lambda session, frame: session.ctx.commands.get(session.user_id, frame.get("callId")),
     "create": lambda session, frame: session.ctx.commands.create(session.user_id, frame.get("callId"), frame),
     "delete": lambda session, frame: session.ctx.commands.delete(session.user_id, frame.get("callId")),
