@@ -47,6 +47,15 @@ class InvalidParam(ConfigurationError):
         super().__init__(message, file, line)
 
 
+class InvalidProperty(ConfigurationError):
+    """A property with a value the code reading it cannot use; ``name`` lets a check point at the line of
+    the properties file that set it (:attr:`exo_container.properties.PropertyStore.origins`)."""
+
+    def __init__(self, name: str, problem: str, file: str | None = None, line: int | None = None):
+        self.name = name
+        super().__init__(f"property {name}: {problem}", file, line)
+
+
 class ContainerError(KernelError):
     """Wiring or lifecycle failed (unsatisfiable constructor, ambiguity, failing start)."""
 

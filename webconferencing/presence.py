@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from exo_container import ConfigurationError
+from exo_container.errors import InvalidProperty
 
 from .errors import CallNotFound
 from .storage import Database, utcnow
@@ -62,9 +62,9 @@ def _positive(props: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigurationError(f"property {name}: '{raw}' is not a number") from None
+        raise InvalidProperty(name, f"'{raw}' is not a number") from None
     if value <= 0:
-        raise ConfigurationError(f"property {name}: {value} must be positive")
+        raise InvalidProperty(name, f"{value} must be positive")
     return value
 
 

@@ -126,3 +126,18 @@ def test_the_server_refuses_a_bad_core_value_at_its_exo_properties_line_before_w
             "be a number of milliseconds, not 'soon'") in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert list(run_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("prop, value", [
+    ("exo.server.trusted.proxies", "one"),
+    ("webconferencing.cluster.lease.seconds", "0"),
+    ("exo.server.log.format", "xml"),
+    ("webconferencing.ws.resume.events", "many"),
+    ("webconferencing.metrics.sample.seconds", "-1"),
+    ("exo.server.drain.seconds", "soon"),
+])
+def test_a_bad_property_the_server_reads_itself_fails_the_check_at_its_line(tmp_path, prop, value):
+    done = check(tmp_path, f"{prop}={value}\n")
+
+    assert done.returncode == 1
+    assert f"error: {tmp_path / 'exo.properties'}:1: property {prop}: " in done.stderr

@@ -19,7 +19,7 @@ import logging
 import traceback
 from typing import Any, Iterator, Mapping
 
-from exo_container.errors import ConfigurationError
+from exo_container.errors import InvalidProperty
 from webconferencing.limits import escape_controls
 
 LOG_FORMAT = "exo.server.log.format"
@@ -113,7 +113,7 @@ def formatter(name: str) -> logging.Formatter:
         return JsonFormatter()
     if name == "text":
         return ContextTextFormatter()
-    raise ConfigurationError(f"property {LOG_FORMAT}: '{name}' is not one of {', '.join(FORMATS)}")
+    raise InvalidProperty(LOG_FORMAT, f"'{name}' is not one of {', '.join(FORMATS)}")
 
 
 def format_of(properties: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from exo_container import ConfigurationError
+from exo_container.errors import InvalidProperty
 
 RESUME_EVENTS = "webconferencing.ws.resume.events"
 RESUME_SECONDS = "webconferencing.ws.resume.seconds"
@@ -44,9 +44,9 @@ def _positive(props: Mapping[str, str], name: str, default: float, kind: type) -
     try:
         value = kind(raw)
     except ValueError:
-        raise ConfigurationError(f"property {name}: '{raw}' is not a {kind.__name__}") from None
+        raise InvalidProperty(name, f"'{raw}' is not a {kind.__name__}") from None
     if value <= 0:
-        raise ConfigurationError(f"property {name}: {value} must be positive")
+        raise InvalidProperty(name, f"{value} must be positive")
     return value
 
 

@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WsgiResponse
 
-from exo_container.errors import ConfigurationError
+from exo_container.errors import InvalidProperty
 from webconferencing.observability import metrics, multiprocess
 
 log = logging.getLogger("webconferencing.web.metrics")
@@ -50,9 +50,9 @@ class MetricsSettings:
             try:
                 sample = float(raw)
             except ValueError:
-                raise ConfigurationError(f"property {SAMPLE_SECONDS}: '{raw}' is not a number") from None
+                raise InvalidProperty(SAMPLE_SECONDS, f"'{raw}' is not a number") from None
             if sample <= 0:
-                raise ConfigurationError(f"property {SAMPLE_SECONDS}: {sample} must be more than 0")
+                raise InvalidProperty(SAMPLE_SECONDS, f"{sample} must be more than 0")
         return cls(token=(props.get(TOKEN) or "").strip(), sample_seconds=sample)
 
 

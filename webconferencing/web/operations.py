@@ -56,8 +56,9 @@ class Operations:
                 close()
 
 
-def _drain_seconds(props: dict) -> float:
-    from exo_container.errors import ConfigurationError
+def drain_seconds(props: dict) -> float:
+    """``exo.server.drain.seconds`` (0 when unset)."""
+    from exo_container.errors import InvalidProperty
 
     raw = (props.get(DRAIN_SECONDS) or "").strip()
     if not raw:
@@ -65,9 +66,9 @@ def _drain_seconds(props: dict) -> float:
     try:
         seconds = float(raw)
     except ValueError:
-        raise ConfigurationError(f"property {DRAIN_SECONDS}: '{raw}' is not a number of seconds") from None
+        raise InvalidProperty(DRAIN_SECONDS, f"'{raw}' is not a number of seconds") from None
     if seconds < 0:
-        raise ConfigurationError(f"property {DRAIN_SECONDS}: {seconds} must be 0 or more")
+        raise InvalidProperty(DRAIN_SECONDS, f"{seconds} must be 0 or more")
     return seconds
 
 
@@ -97,7 +98,7 @@ def install(app: Flask, container, ctx: WebContext) -> Operations:
         READY_PATH: health,
     })
     proxies.install(app, proxies.trusted_proxies(props))
-    operations = Operations(readiness, sampler.start(), _drain_seconds(props))
+    operations = Operations(readiness, sampler.start(), drain_seconds(props))
     app.extensions[EXTENSION] = operations
     return operations
 

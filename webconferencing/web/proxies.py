@@ -14,7 +14,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from exo_container.errors import ConfigurationError
+from exo_container.errors import InvalidProperty
 
 TRUSTED_PROXIES = "exo.server.trusted.proxies"
 
@@ -26,9 +26,9 @@ def trusted_proxies(props: Mapping[str, str]) -> int:
     try:
         count = int(raw)
     except ValueError:
-        raise ConfigurationError(f"property {TRUSTED_PROXIES}: '{raw}' is not a number of proxies") from None
+        raise InvalidProperty(TRUSTED_PROXIES, f"'{raw}' is not a number of proxies") from None
     if count < 0:
-        raise ConfigurationError(f"property {TRUSTED_PROXIES}: {count} must be 0 or more")
+        raise InvalidProperty(TRUSTED_PROXIES, f"{count} must be 0 or more")
     return count
 
 

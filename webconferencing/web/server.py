@@ -165,11 +165,8 @@ def check(options: ServeOptions) -> int:
     except KernelError as exc:  # so broken that nothing could be checked further
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    try:
-        settings = _settings(options, deployment.properties)
-    except ConfigurationError as exc:
-        settings = None
-        problems.append(_at_origin(exc, deployment.properties))
+    settings, property_problems = _read_properties(options, deployment.properties)
+    problems += property_problems
     problems += misspelled_properties(deployment.properties, deployment.referenced)
     errors = _print_problems(problems)
     workers_problem = _workers_problem(options, settings) if settings is not None else None
@@ -181,11 +178,40 @@ def check(options: ServeOptions) -> int:
     return EXIT_CONFIG if errors else EXIT_OK
 
 
-def _at_origin(exc, properties):
-    """A server property's error at the line of the properties file that set it (when a file did)."""
+def _read_properties(options: ServeOptions, properties):
+    """The server settings (None when refused) and every problem of the properties the server reads itself, not
+    through a component's ``${}`` (each reader a worker's boot runs: settings, presence, feeds, metrics, drain,
+    proxies, log format), each at the line of the properties file that set it."""
     from exo_container.errors import ConfigurationError
 
-    from .settings import InvalidProperty
+    from webconferencing.observability import logs
+    from webconferencing.presence import PresenceSettings
+
+    from . import operations, proxies
+    from .feeds import ResumeSettings
+    from .metrics import MetricsSettings
+
+    props = properties.as_dict()
+    problems: list[ConfigurationError] = []
+    try:
+        settings = _settings(options, properties)
+    except ConfigurationError as exc:
+        settings = None
+        problems.append(_at_origin(exc, properties))
+    grace = settings.grace_seconds if settings is not None else 10.0
+    for read in (lambda: PresenceSettings.from_properties(props, grace), lambda: ResumeSettings.from_properties(props),
+                 lambda: MetricsSettings.from_properties(props), lambda: operations.drain_seconds(props),
+                 lambda: proxies.trusted_proxies(props), lambda: logs.format_of(props)):
+        try:
+            read()
+        except ConfigurationError as exc:
+            problems.append(_at_origin(exc, properties))
+    return settings, problems
+
+
+def _at_origin(exc, properties):
+    """A property's error at the line of the properties file that set it (when a file did)."""
+    from exo_container.errors import ConfigurationError, InvalidProperty
 
     origin = properties.origins.get(exc.name) if isinstance(exc, InvalidProperty) else None
     return ConfigurationError(exc.message, *origin) if origin and not exc.file else exc
@@ -213,11 +239,16 @@ def serve(options: ServeOptions) -> int:
 
     try:
         deployment = load(options.configuration, **options.boot_arguments())
-        settings = _settings(options, deployment.properties)
-        logs.configure(logs.format_of(deployment.properties.as_dict()))
     except (ConfigurationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    settings, property_problems = _read_properties(options, deployment.properties)
+    if property_problems:  # no file, component or plugin to skip here: --lenient cannot start without them either
+        _print_problems(property_problems)
+        print("exo-server: not starting: fix the properties named above (exo.properties, -D or EXO_* environment)",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    logs.configure(logs.format_of(deployment.properties.as_dict()))
     problems = deployment.problems if options.lenient else _verified(deployment)
     errors = _print_problems(problems)
     if errors and not options.lenient:

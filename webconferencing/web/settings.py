@@ -13,7 +13,7 @@ from typing import Mapping
 
 import limits
 
-from exo_container.errors import ConfigurationError
+from exo_container.errors import InvalidProperty
 
 HOST = "exo.server.host"
 PORT = "exo.server.port"
@@ -35,15 +35,6 @@ QUOTA_ROOMS = "webconferencing.quota.rooms"
 QUOTA_WEBSOCKETS = "webconferencing.quota.websockets"
 
 SECRET_FILE = "server.secret"
-
-
-class InvalidProperty(ConfigurationError):
-    """A server property with a value the server cannot use; ``name`` lets ``exo-server --check`` point at the line
-    of the properties file that set it."""
-
-    def __init__(self, name: str, problem: str, file: str | None = None, line: int | None = None):
-        self.name = name
-        super().__init__(f"property {name}: {problem}", file, line)
 
 
 @dataclass(frozen=True)
