@@ -252,7 +252,7 @@ def group(webrtc_server, media_browser):
         mary.locator(".webconferencing-call[data-space-id=marketing] .webrtc-call-button").click()
         for user in GROUP_MEMBERS[1:]:
             incoming = pages[user].locator(f".webrtc-incoming[data-call-id='{GROUP_CALL}']")
-            expect(incoming).to_contain_text("Video call in Marketing", timeout=15000)
+            expect(incoming).to_contain_text("Mary Williams is calling you in Marketing", timeout=15000)
             incoming.locator("button.accept").click()
         for page in pages.values():
             peers_connected(page, 2)

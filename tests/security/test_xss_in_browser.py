@@ -177,7 +177,7 @@ def test_an_incoming_group_call_titled_with_markup_rings_with_its_title_as_text(
         john.evaluate("""([id, owner, title]) => webConferencing.addCall(id, {owner: owner, ownerType: "chat_room",
             provider: "myconnector", title: title, participants: "john;mary"})""", [call_id, ROOM_ID, CALL_TITLE])
         ringing = mary.locator(f".myconnector-incoming[data-call-id='{call_id}']")
-        expect(ringing).to_contain_text("Call in " + CALL_TITLE)
+        expect(ringing).to_contain_text("John Smith is calling you in " + CALL_TITLE)
         expect(mary.locator(".webconferencing-notice")).to_contain_text(CALL_TITLE)
         assert_nothing_ran(mary)
         assert_nothing_ran(john)

@@ -155,7 +155,7 @@ def test_a_call_title_holding_script_is_shown_as_text_in_a_group_call(pages):
     mallory = pages("mallory", "/portal/spaces/lounge")
     john = pages("john", "/portal/people")
     mallory.locator(".webconferencing-call[data-space-id=lounge] .webrtc-call-button").click()
-    accept_incoming(john, "g/lounge", f"Video call in {SPACE_TITLE}")
+    accept_incoming(john, "g/lounge", f"{MALLORY} is calling you in {SPACE_TITLE}")
     for page in (john, mallory):
         wait_connected(page, "g/lounge")
         call = page.locator(".webrtc-call[data-call-id='g/lounge']")
