@@ -130,7 +130,7 @@ class ResourceBundleService(Startable):
     Startable so that it is built, and its plugins applied, at boot: a bundle a plugin names but nobody ships is a
     problem of the boot (with the plugin's file:line), not of the first page."""
 
-    def __init__(self, container: ExoContainer, params: InitParams | None = None):
+    def __init__(self, container: ExoContainer):
         self._roots = [Path(ext.path).joinpath(*WAR_CLASSES) for ext in getattr(container, "extensions", ())]
         self._bundles: dict[str, Bundle] = {}
         self._portal: list[str] = []  # portal.resource.names, in declaration (load) order
@@ -156,13 +156,14 @@ class ResourceBundleService(Startable):
         plain = find_resource(stem + SUFFIX, self._roots)
         if plain is not None:
             files[""] = plain
-        folder = (plain or find_resource(f"{stem}_{DEFAULT_LANGUAGE}{SUFFIX}", self._roots))
-        if folder is None:
+        # a bundle's files sit together: its languages are the files beside the first one found
+        anchor = plain or find_resource(f"{stem}_{DEFAULT_LANGUAGE}{SUFFIX}", self._roots)
+        if anchor is None:
             raise BundleNotFound(
                 f"resource bundle {name}: no {stem}_{DEFAULT_LANGUAGE}{SUFFIX} (nor {stem}{SUFFIX}) in the extensions' "
                 f"{'/'.join(WAR_CLASSES)}/ folders or the installed packages")
         prefix = stem.rsplit("/", 1)[-1] + "_"
-        for path in sorted(folder.parent.glob(f"{prefix}*{SUFFIX}")):
+        for path in sorted(anchor.parent.glob(f"{prefix}*{SUFFIX}")):
             language = path.name[len(prefix):-len(SUFFIX)]
             if _LANGUAGE.fullmatch(language):
                 files[language] = path
@@ -171,6 +172,7 @@ class ResourceBundleService(Startable):
         return Bundle(name, files)
 
     def start(self) -> None:
+        """Read the reference texts of the portal bundles now (the first page need not), and say what was found."""
         for name in self._portal:
             self._texts_of(name, DEFAULT_LANGUAGE)
         log.info("Resource bundles: %d declared (%s), languages %s", len(self._bundles), ", ".join(self._bundles),
