@@ -141,3 +141,11 @@ def test_a_bad_property_the_server_reads_itself_fails_the_check_at_its_line(tmp_
 
     assert done.returncode == 1
     assert f"error: {tmp_path / 'exo.properties'}:1: property {prop}: " in done.stderr
+
+
+def test_a_misspelled_property_the_server_reads_itself_is_a_warning_with_the_name_meant(tmp_path):
+    done = check(tmp_path, "# server\nexo.server.prot=8081\n")
+
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: {tmp_path / 'exo.properties'}:2: property exo.server.prot is set but no configuration asks "
+            "for it: did you mean exo.server.port?") in done.stderr

@@ -167,7 +167,7 @@ def check(options: ServeOptions) -> int:
         return EXIT_CONFIG
     settings, property_problems = _read_properties(options, deployment.properties)
     problems += property_problems
-    problems += misspelled_properties(deployment.properties, deployment.referenced)
+    problems += misspelled_properties(deployment.properties, deployment.referenced | server_property_names())
     errors = _print_problems(problems)
     workers_problem = _workers_problem(options, settings) if settings is not None else None
     if workers_problem:
@@ -207,6 +207,22 @@ def _read_properties(options: ServeOptions, properties):
         except ConfigurationError as exc:
             problems.append(_at_origin(exc, properties))
     return settings, problems
+
+
+def server_property_names() -> set[str]:
+    """The properties the server reads itself (not through a component's ``${}``): the module constants of each
+    reader :func:`_read_properties` runs. A name set in exo.properties that is very close to one of them is flagged
+    as misspelled, as one close to a ``${}`` of the configuration is."""
+    from webconferencing import presence
+    from webconferencing.observability import logs
+
+    from . import feeds, metrics, operations, proxies
+    from . import settings as server_settings
+
+    return {value for module in (server_settings, presence, feeds, metrics, operations, proxies, logs)
+            for name, value in vars(module).items()
+            if name.isupper() and name != "EXTENSION"  # operations.EXTENSION names a Flask extension
+            and isinstance(value, str) and value.startswith(("exo.", "webconferencing."))}
 
 
 def _at_origin(exc, properties):
