@@ -67,3 +67,25 @@ def test_an_even_run_of_backslashes_ends_the_reference_in_a_file(write_config):
 
     assert main(["dump", str(path)], out=out) == 0
     assert "<value>a\\\\</value>" in out.getvalue()
+
+
+def test_deep_check_lists_every_missing_object_param_class_of_a_dropped_file(write_config):
+    # Java: JiBX stops at the first class it cannot load (the file is dropped, one error logged); the jitsi connector
+    # then needed one round per error. check --deep loads the classes and names every one, then the drop
+    path = write_config("configuration.xml", f"""{STORE}
+        <component><key>other</key><type>reports.Other</type>
+          <init-params>
+            <object-param><name>a</name><object type="reports_nowhere.First"/></object-param>
+            <object-param><name>b</name><object type="reports_nowhere.Second"/></object-param>
+          </init-params>
+        </component>""")
+
+    code, lines = check("--deep", str(path))
+
+    assert code == 1
+    assert [line.split(": error: ")[1] for line in lines[:3]] == [
+        "class 'reports_nowhere.First' not found",
+        "class 'reports_nowhere.Second' not found",
+        "file dropped whole, as the kernel does: nothing of it is loaded (2 problems listed above)",
+    ]
+    assert lines[0].startswith(f"{path}:6: ") and lines[1].startswith(f"{path}:7: ")
