@@ -98,3 +98,21 @@ def test_an_english_browser_still_reads_english(browser, server):
         assert page.evaluate("webConferencing.message('webconferencing.incoming.decline')") == "Decline"
     finally:
         page.context.close()
+
+
+def test_message_fills_numbered_or_named_placeholders_once_and_shows_an_unknown_key_as_itself(browser, server):
+    page = french_page(browser, server, "ben", "/portal/people")
+    warnings: list[str] = []
+    page.on("console", lambda entry: warnings.append(entry.text) if entry.type == "warning" else None)
+    try:
+        texts = page.evaluate("""() => [
+            webConferencing.message("webconferencing.ended.declinedBy", ["{1}", "Bob"]),
+            webConferencing.message("webconferencing.ended.busyWith", {0: "Ann"}),
+            webConferencing.message("webconferencing.ended.declinedBy"),
+            webConferencing.message("acme.unknown"), webConferencing.message("acme.unknown")]""")
+        assert texts == ["{1} a refusé l'appel", "Ann est déjà en communication", "{0} a refusé l'appel",
+                         "acme.unknown", "acme.unknown"]
+        assert [w for w in warnings if "acme.unknown" in w] == [
+            "webConferencing: no text for the message key acme.unknown (shown as the key)"]
+    finally:
+        page.context.close()
