@@ -55,7 +55,8 @@ def validate_init_params(container: ExoContainer) -> list[ConfigurationError]:
                 except ClassNotFound:
                     continue  # verify() reports it
                 problems += _validate(cls, plugin.init_params, plugin.source, locator)
-    return problems
+    unique = {(p.file, p.line, p.message): p for p in problems}  # one file read by two containers: said once
+    return list(unique.values())
 
 
 def containers_of(container: ExoContainer) -> list[ExoContainer]:
