@@ -134,6 +134,20 @@
     getUserGroupCalls: function() {
       return transport.request({ type: "call", command: "get_calls_state" });
     },
+    /** The calls (1:1 and group) ringing for the current user now (docs/protocol.md, get_ringing_calls). */
+    getRingingCalls: function() {
+      return transport.request({ type: "call", command: "get_ringing_calls" });
+    },
+    /**
+     * Call `listener()` each time the tab reconnects without the user-channel events it missed (the server was
+     * restarted, or the tab reached another process: `resume: "refresh"` in docs/protocol.md), once its channels
+     * are subscribed again. What the page shows from those events may be stale: a connector re-reads the calls it
+     * keeps (getCall) there. The core already does it for the incoming-call dialogs of incomingCalls, the space
+     * banner and the missed-calls badge. Returns a function that stops listening.
+     */
+    onStateRefresh: function(listener) {
+      return transport.onRefresh(listener);
+    },
     getUserStatus: function(id) {
       return rest("GET", "/userstatus/" + encodeURIComponent(id));
     },

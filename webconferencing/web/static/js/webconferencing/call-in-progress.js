@@ -2,7 +2,8 @@
  * webConferencing, the space and room pages' banner: "WebRTC call in progress" with a Join button, whatever
  * provider's button a member would press. A group call of a space or room is one call whichever connector placed it
  * (`g/<space or room>`), so a member must see which one runs and join it with that provider, instead of pressing
- * another provider's button and being told it conflicts. Kept up to date from the user channel (call_state).
+ * another provider's button and being told it conflicts. Kept up to date from the user channel (call_state), and
+ * read again after a reconnection that missed events (onStateRefresh).
  * Text only through textContent.
  */
 (function(window, document) {
@@ -95,6 +96,7 @@
         refresh();
       }
     });
+    api.onStateRefresh(refresh); // back from a server restart: the call may have started or stopped meanwhile
     refresh();
   }
 

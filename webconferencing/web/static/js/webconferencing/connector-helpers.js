@@ -221,8 +221,11 @@
      *   busy(callId)      true when this tab placed or already takes part in the call: no dialog then
      *   onAccept(call, isGroup)  after the dialog is gone
      *   log               the connector's log (getLog(type))
+     *   provider          the provider type whose calls these are (default: prefix)
      * Returns {incoming(callId, update), stopRinging(callId)}: pass the `call_state: started` event as `update` (for
      * its caller); stop it when the call stops or is answered in another tab.
+     * After a reconnection that missed events (onStateRefresh) it reloads the calls ringing for the user by itself:
+     * the dialogs of calls that no longer ring close (and their ring stops), a call that rings now gets its dialog.
      */
     function incomingCalls(options) {
       var providerLog = options.log || parts.log.getLog("webconferencing");
@@ -349,6 +352,38 @@
           providerLog.error("Failed to get incoming call: " + id, err);
         });
       }
+
+      /**
+       * The server says which calls ring for the user now (getRingingCalls): close the others' dialogs, show theirs.
+       * The caller of a group call is not in the call's JSON: the participant already in it stands for them.
+       */
+      function reconcile(calls) {
+        var type = options.provider || options.prefix;
+        var now = {};
+        calls.forEach(function(call) {
+          if (call.providerType === type) {
+            now[call.id] = call;
+          }
+        });
+        Object.keys(ringing).forEach(function(id) {
+          if (!now[id]) {
+            providerLog.info("No longer ringing after a reconnection: " + id);
+            stopRinging(id);
+          }
+        });
+        Object.keys(now).forEach(function(id) {
+          var inCall = (now[id].participants || []).filter(function(part) {
+            return part.state === "joined" && part.id !== session.user().id;
+          })[0];
+          incoming(id, inCall ? { caller: { id: inCall.id } } : null);
+        });
+      }
+
+      api.onStateRefresh(function() {
+        api.getRingingCalls().then(reconcile, function(err) {
+          providerLog.error("Failed to reload the ringing calls", err);
+        });
+      });
 
       return { incoming: incoming, stopRinging: stopRinging };
     }

@@ -19,7 +19,8 @@
   var RECONNECT_MIN_MS = 500;
   var SESSION_ENDED = 1008; // close code of a socket whose login session ended (docs/protocol.md)
   var RECONNECT_MAX_MS = 15000;
-  var REPEATABLE_COMMANDS = ["get", "update", "get_calls_state"];
+  var REPEATABLE_COMMANDS = ["get", "update", "get_calls_state", "get_ringing_calls"];
+  var SEEN_SEQS = 200; // more than the server replays (webconferencing.ws.resume.events, 100 by default)
 
   /**
    * The phases of the connection. `stopped` until start(); `connecting` from opening the socket to the server's
@@ -40,6 +41,9 @@
     this.queue = []; // frames waiting for the next handshake
     this.channels = {}; // channel name -> {listeners: [{onUpdate, onError, onReady, ready}], subscribed}
     this.readyListeners = []; // called after every handshake (onReady)
+    this.refreshListeners = []; // called after a reconnection whose missed events the server no longer knows
+    this.lastSeq = null; // seq of the last user-channel message processed, sent as lastSeq on reconnection
+    this.seenSeqs = []; // recent seqs of the server process this tab talks to: a replayed one is applied once
   }
 
   function Transport(log) {
@@ -76,6 +80,19 @@
     /** Call `listener(clientId)` after every handshake (the log spooler sends what it holds). */
     this.onReady = function(listener) {
       state.readyListeners.push(listener);
+    };
+
+    /**
+     * Call `listener()` after every reconnection whose missed user-channel events the server could not replay
+     * (docs/protocol.md, Resume): the page reloads what it shows. Returns a function that stops listening.
+     */
+    this.onRefresh = function(listener) {
+      state.refreshListeners.push(listener);
+      return function() {
+        state.refreshListeners = state.refreshListeners.filter(function(l) {
+          return l !== listener;
+        });
+      };
     };
 
     /** Resolves with the clientId once a handshake is done. */
@@ -119,6 +136,9 @@
         var hello = { type: "handshake" };
         if (state.clientId) {
           hello.clientId = state.clientId;
+          if (state.lastSeq !== null) {
+            hello.lastSeq = state.lastSeq; // the replay starts after it, even if a later frame died on the way
+          }
         }
         socket.send(JSON.stringify(hello));
       };
@@ -276,6 +296,15 @@
       if (previous && previous !== state.clientId) {
         log.warn("Server gave a new client id " + state.clientId + " instead of " + previous);
       }
+      // A reconnection the server could not replay (resume "refresh": a restarted or another process, or too much
+      // missed; "new": the tab's id was not kept): what the page shows may be stale. The seqs start over with this
+      // process; the listeners reload the state once the channels are subscribed again (sent just below, so the
+      // server answers their reads after it, and no event falls between the two).
+      var stale = previous !== null && frame.resume !== "replayed";
+      if (frame.resume !== "replayed") {
+        state.lastSeq = typeof frame.lastSeq === "number" ? frame.lastSeq : null;
+        state.seenSeqs = [];
+      }
       Object.keys(state.channels).forEach(subscribeChannel);
       var waiting = state.queue;
       state.queue = [];
@@ -283,6 +312,29 @@
       state.readyListeners.slice().forEach(function(listener) {
         listener(state.clientId);
       });
+      if (stale) {
+        log.info("Reconnected without the missed events (resume " + frame.resume + "): reloading the state");
+        state.refreshListeners.slice().forEach(function(listener) {
+          try {
+            listener();
+          } catch (e) {
+            log.error("State refresh listener failed", e);
+          }
+        });
+      }
+    }
+
+    /** A user-channel message seen before (a replay overlapping what arrived) is not applied again. */
+    function alreadySeen(seq) {
+      if (state.seenSeqs.indexOf(seq) >= 0) {
+        return true;
+      }
+      state.seenSeqs.push(seq);
+      if (state.seenSeqs.length > SEEN_SEQS) {
+        state.seenSeqs.shift();
+      }
+      state.lastSeq = seq;
+      return false;
     }
 
     function settle(id, error, data) {
@@ -299,6 +351,10 @@
     }
 
     function deliver(frame) {
+      if (typeof frame.seq === "number" && alreadySeen(frame.seq)) {
+        log.debug("Replayed message " + frame.seq + " already processed");
+        return;
+      }
       var entry = state.channels[frame.channel];
       if (!entry) {
         return;
