@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.redis_server import RedisProcess
+
 REPO = Path(__file__).resolve().parents[2]
 EXO_SERVER = Path(sys.executable).with_name("exo-server")
 
@@ -149,3 +151,42 @@ def test_a_misspelled_property_the_server_reads_itself_is_a_warning_with_the_nam
     assert done.returncode == 0, done.stderr
     assert (f"warning: {tmp_path / 'exo.properties'}:2: property exo.server.prot is set but no configuration asks "
             "for it: did you mean exo.server.port?") in done.stderr
+
+
+# --- --check --connect: reaching the servers, opt-in -----------------------------------------------------------
+
+
+def test_connect_reports_a_redis_broker_that_does_not_answer_at_its_line(tmp_path):
+    done = check(tmp_path, "# channels\nwebconferencing.broker=redis://127.0.0.1:1/0\n", "--connect")
+
+    assert done.returncode == 1
+    assert (f"error: {tmp_path / 'exo.properties'}:2: webconferencing.broker: Broker redis://127.0.0.1:1/0 does not "
+            "answer: ConnectionError:") in done.stderr
+
+
+def test_connect_passes_when_redis_answers(tmp_path):
+    redis = RedisProcess(tmp_path).start()
+    try:
+        done = check(tmp_path, f"webconferencing.broker={redis.url}\nexo.server.session.store={redis.url}\n",
+                     "--connect")
+    finally:
+        redis.stop()
+
+    assert done.returncode == 0, done.stderr
+
+
+def test_connect_reports_an_sqlite_file_that_is_not_a_database(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database", encoding="utf-8")
+
+    done = check(tmp_path, f"webconferencing.db.url=sqlite:///{tmp_path / 'notes.db'}\n", "--connect")
+
+    assert done.returncode == 1
+    assert f"error: {tmp_path / 'exo.properties'}:1: webconferencing.db.url: Database sqlite:///" in done.stderr
+    assert "file is not a database" in done.stderr
+
+
+def test_connect_creates_no_sqlite_file(tmp_path):
+    done = check(tmp_path, "# the default database, relative to the working folder\n", "--connect")
+
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "run").iterdir()) == []

@@ -42,6 +42,7 @@ class ServeOptions:
     port: int | None = None
     workers: int = 1
     check: bool = False
+    connect: bool = False  # --check --connect: also reach the database and Redis (reading only)
     strict: bool = False
     log_level: str = "info"
     lenient: bool = False  # start despite configuration errors, skipping what is broken (eXo's behaviour)
@@ -74,6 +75,10 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
                         help="validate what the boot would (files, classes, every component's and provider's values, "
                              "server properties), print each problem with its file:line, exit 1 on errors; creates "
                              "nothing and contacts no database or Redis (their URLs' form is checked)")
+    parser.add_argument("--connect", action="store_true",
+                        help="with --check: also connect to the database and to Redis (broker, session store) and "
+                             "report those that do not answer; reads only (an SQLite file that does not exist yet "
+                             "is not created)")
     parser.add_argument("--strict", action="store_true", help="any rejected configuration file is fatal")
     parser.add_argument("--lenient", action="store_true",
                         help="start even with configuration errors, skipping each broken file, component or plugin "
@@ -92,8 +97,10 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
         parser.error("--port must be between 0 and 65535")
     if args.strict and args.lenient:
         parser.error("--strict and --lenient contradict each other")
+    if args.connect and not args.check:
+        parser.error("--connect goes with --check")
     return ServeOptions(args.config, args.properties, args.extensions, defines, args.host, args.port,
-                        args.workers, args.check, args.strict, args.log_level, lenient=args.lenient)
+                        args.workers, args.check, args.connect, args.strict, args.log_level, lenient=args.lenient)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +157,8 @@ def check(options: ServeOptions) -> int:
 
     Nothing is created or reached: no component is built, no file written, no port bound, and neither the
     database nor Redis is contacted: a URL's *form* is checked, whether its server answers is for the boot and
-    ``/health/ready`` to tell (a check must run where the servers are not reachable, e.g. in CI).
+    ``/health/ready`` to tell (a check must run where the servers are not reachable, e.g. in CI). ``--connect``
+    opts in to reaching them (:mod:`.reachability`), reading only.
     """
     from exo_container.boot import load
     from exo_container.checks import misspelled_properties
@@ -162,6 +170,10 @@ def check(options: ServeOptions) -> int:
         container = deployment.build_container()
         container.verify()
         problems = [*container.problems, *validate_init_params(container)]
+        if options.connect and not any(p.severity == "error" for p in problems):
+            from .reachability import unreachable
+
+            problems += unreachable(container)
     except KernelError as exc:  # so broken that nothing could be checked further
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
