@@ -43,14 +43,14 @@ from lxml import etree
 
 from ..aliases import resolve_alias
 from ..codepolicy import UnbuiltObject, is_kernel_class
-from .reading import INT_RANGE, LONG_RANGE, ParseContext
+from .reading import INT_RANGE, LONG_RANGE, ParseContext, spec_table
 
-# element specs (tuples: ParseContext.children caches their index by value)
-VALUES = (("value", "*"),)
-ENTRIES = (("entry", "*"),)
-ENTRY = (("key", "1"), ("value", "1"))
-ARRAY = (("array", "1"),)
-FIELDS = (("field", "*"),)
+# the children each element takes (see ParseContext.slots)
+VALUES = spec_table((("value", "*"),))
+ENTRIES = spec_table((("entry", "*"),))
+ENTRY = spec_table((("key", "1"), ("value", "1")))
+ARRAY = spec_table((("array", "1"),))
+FIELDS = spec_table((("field", "*"),))
 
 BASE_VALUES = ("string", "int", "long", "boolean", "date", "double", "map", "collection", "native-array", "object")
 
@@ -203,7 +203,8 @@ class ObjectBuilder:
 
     def collection(self, element: etree._Element) -> Any:
         type_name = self.ctx.attribute(element, "type")
-        items = [self.holder_value(v) for v in self.ctx.children(element, VALUES)["value"]]
+        values, = self.ctx.slots(element, VALUES)
+        items = [self.holder_value(v) for v in values]
         if type_name in _LISTS:
             return items
         if type_name in _SETS:
@@ -229,14 +230,15 @@ class ObjectBuilder:
             if not (isinstance(cls, type) and issubclass(cls, dict)):
                 raise self.ctx.error(element, f"map type {type_name!r} is not an instantiable map")
         result = self._instantiate(element, cls)
-        for entry in self.ctx.children(element, ENTRIES)["entry"]:
-            parts = self.ctx.children(entry, ENTRY)
-            key = self.holder_value(parts["key"][0])
-            value = self.holder_value(parts["value"][0])
+        entries, = self.ctx.slots(element, ENTRIES)
+        for entry in entries:
+            key_holder, value_holder = self.ctx.slots(entry, ENTRY)
+            key = self.holder_value(key_holder)
+            value = self.holder_value(value_holder)
             try:
                 result[key] = value
             except TypeError:
-                raise self.ctx.error(parts["key"][0], f"map key {key!r} cannot be a key (unhashable)") from None
+                raise self.ctx.error(key_holder, f"map key {key!r} cannot be a key (unhashable)") from None
         if type_name in _SORTED:
             ordered = self._sorted(element, list(result), type_name)
             sorted_result = self._instantiate(element, cls)
@@ -246,7 +248,7 @@ class ObjectBuilder:
 
     def native_array(self, element: etree._Element) -> list | None:
         kind = self.ctx.attribute(element, "type")
-        array = self.ctx.children(element, ARRAY)["array"][0]
+        array, = self.ctx.slots(element, ARRAY)
         text = self.ctx.string(array)
         if kind not in ("int", "long", "double"):
             return None  # the kernel builds a null array for any other type
@@ -263,14 +265,16 @@ class ObjectBuilder:
             return self._unbuilt(element, type_name)
         cls = self._class(element, type_name)
         instance = self._instantiate(element, cls)
-        for field_element in self.ctx.children(element, FIELDS)["field"]:
+        fields, = self.ctx.slots(element, FIELDS)
+        for field_element in fields:
             self.ctx.collect(self._field, field_element, cls, instance, type_name)  # every bad field is reported
         return instance
 
     def _unbuilt(self, element: etree._Element, type_name: str) -> UnbuiltObject:
         """The object as written, its class neither imported nor instantiated (see ``codepolicy``)."""
         unbuilt = UnbuiltObject(type_name)
-        for field_element in self.ctx.children(element, FIELDS)["field"]:
+        fields, = self.ctx.slots(element, FIELDS)
+        for field_element in fields:
             name = self.ctx.collect(self.ctx.attribute, field_element, "name")
             value = self.ctx.collect(self.holder_value, field_element)
             if name is not None:

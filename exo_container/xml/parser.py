@@ -33,7 +33,7 @@ from .model import (
 )
 from .namespaces import KERNEL_1_3, KERNEL_NAMESPACES, split_tag
 from .objects import ObjectBuilder
-from .reading import ParseContext
+from .reading import ParseContext, spec_table
 from .safe import iter_top_level
 
 CONFIGURATION = (
@@ -44,23 +44,27 @@ CONFIGURATION = (
     ("import", "*"),
     ("remove-configuration", "*"),
 )
-CONTAINER_LIFECYCLE_PLUGIN = (("name", "?"), ("type", "1"), ("description", "?"), ("priority", "?"), ("init-params", "?"))
-COMPONENT_LIFECYCLE_PLUGIN = (("type", "1"), ("manageable-components", "1"), ("init-params", "?"))
-COMPONENT = (
+# the children each element takes, in order ("1" one, "?" optional, "*" any number), as tables
+# ParseContext.slots matches against
+CONTAINER_LIFECYCLE_PLUGIN = spec_table((("name", "?"), ("type", "1"), ("description", "?"), ("priority", "?"),
+                                         ("init-params", "?")))
+COMPONENT_LIFECYCLE_PLUGIN = spec_table((("type", "1"), ("manageable-components", "1"), ("init-params", "?")))
+COMPONENT = spec_table((
     ("key", "?"), ("jmx-name", "?"), ("type", "1"), ("description", "?"), ("show-deploy-info", "?"),
     ("multi-instance", "?"), ("component-plugins", "?"), ("init-params", "?"),
-)
-COMPONENT_PLUGIN = (("name", "1"), ("set-method", "1"), ("type", "1"), ("description", "?"), ("priority", "?"),
-                    ("init-params", "?"))
-EXTERNAL_PLUGINS = (("target-component", "1"), ("component-plugin", "*"))
-INIT_PARAMS = (("value-param", "*"), ("values-param", "*"), ("properties-param", "*"), ("object-param", "*"))
-COMPONENT_TYPES = (("component-type", "*"),)
-COMPONENT_PLUGINS = (("component-plugin", "*"),)
-VALUE_PARAM = (("name", "1"), ("description", "?"), ("value", "1"))
-VALUES_PARAM = (("name", "1"), ("description", "?"), ("value", "*"))
-PROPERTIES_PARAM = (("name", "1"), ("description", "?"), ("property", "*"))
-OBJECT_PARAM = (("name", "1"), ("description", "?"), ("object", "1"))
-NOTHING: tuple = ()
+))
+COMPONENT_PLUGIN = spec_table((("name", "1"), ("set-method", "1"), ("type", "1"), ("description", "?"),
+                               ("priority", "?"), ("init-params", "?")))
+EXTERNAL_PLUGINS = spec_table((("target-component", "1"), ("component-plugin", "*")))
+INIT_PARAMS = spec_table((("value-param", "*"), ("values-param", "*"), ("properties-param", "*"),
+                          ("object-param", "*")))
+COMPONENT_TYPES = spec_table((("component-type", "*"),))
+COMPONENT_PLUGINS = spec_table((("component-plugin", "*"),))
+VALUE_PARAM = spec_table((("name", "1"), ("description", "?"), ("value", "1")))
+VALUES_PARAM = spec_table((("name", "1"), ("description", "?"), ("value", "*")))
+PROPERTIES_PARAM = spec_table((("name", "1"), ("description", "?"), ("property", "*")))
+OBJECT_PARAM = spec_table((("name", "1"), ("description", "?"), ("object", "1")))
+NOTHING = spec_table(())
 
 
 def parse_configuration(
@@ -137,8 +141,8 @@ class _Reader:
     def __init__(self, ctx: ParseContext):
         self.ctx = ctx
         self.objects = ObjectBuilder(ctx)
-        self._param_readers = {"value-param": self.value_param, "values-param": self.values_param,
-                               "properties-param": self.properties_param, "object-param": self.object_param}
+        # in the order of INIT_PARAMS
+        self._param_readers = (self.value_param, self.values_param, self.properties_param, self.object_param)
 
     def source(self, element: etree._Element) -> Source:
         return Source(self.ctx.url, element.sourceline)
@@ -205,68 +209,66 @@ class _Reader:
     # --- top-level elements ------------------------------------------------------------
 
     def container_lifecycle_plugin(self, element: etree._Element) -> LifecyclePluginConfig:
-        f = self.ctx.children(element, CONTAINER_LIFECYCLE_PLUGIN)
-        priority = self.ctx.one(f, "priority")
+        ctx = self.ctx
+        name, type_, description, priority, init_params = ctx.slots(element, CONTAINER_LIFECYCLE_PLUGIN)
         return LifecyclePluginConfig(
-            type=self.ctx.string(f["type"][0]),
-            name=self.ctx.optional_string(self.ctx.one(f, "name")),
-            description=self.ctx.optional_string(self.ctx.one(f, "description")),
-            priority=self.ctx.jibx_int(priority) if priority is not None else 0,
-            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            type=ctx.string(type_),
+            name=ctx.optional_string(name),
+            description=ctx.optional_string(description),
+            priority=ctx.jibx_int(priority) if priority is not None else 0,
+            init_params=self.init_params(init_params),
             source=self.source(element),
         )
 
     def component_lifecycle_plugin(self, element: etree._Element) -> LifecyclePluginConfig:
-        f = self.ctx.children(element, COMPONENT_LIFECYCLE_PLUGIN)
-        managed = self.ctx.children(f["manageable-components"][0], COMPONENT_TYPES)["component-type"]
+        ctx = self.ctx
+        type_, manageable, init_params = ctx.slots(element, COMPONENT_LIFECYCLE_PLUGIN)
+        managed, = ctx.slots(manageable, COMPONENT_TYPES)
         return LifecyclePluginConfig(
-            type=self.ctx.string(f["type"][0]),
-            manageable_components=[self.ctx.string(e) for e in managed],
-            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            type=ctx.string(type_),
+            manageable_components=[ctx.string(e) for e in managed],
+            init_params=self.init_params(init_params),
             source=self.source(element),
         )
 
     def component(self, element: etree._Element) -> ComponentConfig:
         ctx = self.ctx
-        f = ctx.children(element, COMPONENT)
-        present = f.get  # name -> [element] for the children that are there
-        show, multi, plugins_element = present("show-deploy-info"), present("multi-instance"), present("component-plugins")
+        key, jmx, type_, description, show, multi, plugins_element, init_params = ctx.slots(element, COMPONENT)
         plugins = []
-        if plugins_element:
-            listed = ctx.children(plugins_element[0], COMPONENT_PLUGINS)["component-plugin"]
+        if plugins_element is not None:
+            listed, = ctx.slots(plugins_element, COMPONENT_PLUGINS)
             plugins = self.each(self.plugin, listed)
-        key, description, jmx = present("key"), present("description"), present("jmx-name")
-        init_params = present("init-params")
+        string = ctx.string
         return ComponentConfig(
-            type=ctx.string(f["type"][0]),
-            key=(ctx.string(key[0]) or None) if key else None,
-            description=ctx.string(description[0]) if description else None,
-            jmx_name=ctx.string(jmx[0]) if jmx else None,
-            show_deploy_info=ctx.jibx_boolean(show[0]) if show else False,
-            multi_instance=ctx.jibx_boolean(multi[0]) if multi else False,
+            type=string(type_),
+            key=(string(key) or None) if key is not None else None,
+            description=string(description) if description is not None else None,
+            jmx_name=string(jmx) if jmx is not None else None,
+            show_deploy_info=ctx.jibx_boolean(show) if show is not None else False,
+            multi_instance=ctx.jibx_boolean(multi) if multi is not None else False,
             plugins=plugins,
-            init_params=self.init_params(init_params[0]) if init_params else None,
+            init_params=self.init_params(init_params) if init_params is not None else None,
             source=Source(ctx.url, element.sourceline),
         )
 
     def external_plugins(self, element: etree._Element) -> ExternalPluginsConfig:
-        f = self.ctx.children(element, EXTERNAL_PLUGINS)
+        target, plugins = self.ctx.slots(element, EXTERNAL_PLUGINS)
         return ExternalPluginsConfig(
-            target_component=self.ctx.string(f["target-component"][0]),
-            plugins=self.each(self.plugin, f["component-plugin"]),
+            target_component=self.ctx.string(target),
+            plugins=self.each(self.plugin, plugins),
             source=self.source(element),
         )
 
     def plugin(self, element: etree._Element) -> PluginConfig:
-        f = self.ctx.children(element, COMPONENT_PLUGIN)
-        priority = self.ctx.one(f, "priority")
+        ctx = self.ctx
+        name, set_method, type_, description, priority, init_params = ctx.slots(element, COMPONENT_PLUGIN)
         return PluginConfig(
-            name=self.ctx.string(f["name"][0]),
-            set_method=self.ctx.string(f["set-method"][0]),
-            type=self.ctx.string(f["type"][0]),
-            description=self.ctx.optional_string(self.ctx.one(f, "description")),
-            priority=self.ctx.jibx_int(priority) if priority is not None else 0,
-            init_params=self.init_params(self.ctx.one(f, "init-params")),
+            name=ctx.string(name),
+            set_method=ctx.string(set_method),
+            type=ctx.string(type_),
+            description=ctx.optional_string(description),
+            priority=ctx.jibx_int(priority) if priority is not None else 0,
+            init_params=self.init_params(init_params),
             source=self.source(element),
         )
 
@@ -275,38 +277,43 @@ class _Reader:
     def init_params(self, element: etree._Element | None) -> InitParams | None:
         if element is None:
             return None
-        f = self.ctx.children(element, INIT_PARAMS)
         params = InitParams()
-        for kind, elements in f.items():  # in document order, which the spec makes kind by kind
-            for param in self.each(self._param_readers[kind], elements):
-                params.add(param)
+        add = params.add
+        # in document order, which the spec makes kind by kind
+        for read, elements in zip(self._param_readers, self.ctx.slots(element, INIT_PARAMS)):
+            for e in elements:
+                try:
+                    add(read(e))
+                except ConfigurationError as error:  # recorded; the other params are read on
+                    self.ctx.errors.append(error)
         return params
 
-
-
     def value_param(self, e: etree._Element) -> ValueParam:
-        p = self.ctx.children(e, VALUE_PARAM)
-        return ValueParam(self._name(p), self._description(p), value=self.ctx.string(p["value"][0]))
+        string = self.ctx.string
+        name, description, value = self.ctx.slots(e, VALUE_PARAM)
+        return ValueParam(string(name), string(description) if description is not None else None,
+                          value=string(value))
 
     def values_param(self, e: etree._Element) -> ValuesParam:
-        p = self.ctx.children(e, VALUES_PARAM)
-        return ValuesParam(self._name(p), self._description(p), values=[self.ctx.string(v) for v in p["value"]])
+        string = self.ctx.string
+        name, description, values = self.ctx.slots(e, VALUES_PARAM)
+        return ValuesParam(string(name), string(description) if description is not None else None,
+                           values=[string(v) for v in values])
 
     def properties_param(self, e: etree._Element) -> PropertiesParam:
-        p = self.ctx.children(e, PROPERTIES_PARAM)
+        ctx = self.ctx
+        name, description, listed = ctx.slots(e, PROPERTIES_PARAM)
         properties: dict[str, str] = {}
-        for prop in p["property"]:
+        attribute = ctx.attribute
+        for prop in listed:
             if len(prop):
-                self.ctx.children(prop, NOTHING)  # only comments may be inside
-            properties[self.ctx.attribute(prop, "name")] = self.ctx.attribute(prop, "value")
-        return PropertiesParam(self._name(p), self._description(p), properties=properties)
+                ctx.slots(prop, NOTHING)  # only comments may be inside
+            properties[attribute(prop, "name")] = attribute(prop, "value")
+        return PropertiesParam(ctx.string(name), ctx.string(description) if description is not None else None,
+                               properties=properties)
 
     def object_param(self, e: etree._Element) -> ObjectParameter:
-        p = self.ctx.children(e, OBJECT_PARAM)
-        return ObjectParameter(self._name(p), self._description(p), object=self.objects.object(p["object"][0]))
-
-    def _name(self, found) -> str:
-        return self.ctx.string(found["name"][0])
-
-    def _description(self, found) -> str | None:
-        return self.ctx.optional_string(self.ctx.one(found, "description"))
+        string = self.ctx.string
+        name, description, value = self.ctx.slots(e, OBJECT_PARAM)
+        return ObjectParameter(string(name), string(description) if description is not None else None,
+                               object=self.objects.object(value))

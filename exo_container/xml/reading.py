@@ -8,8 +8,8 @@ names the file and the line of the offending element.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Callable, Sequence, TypeVar
 
 from lxml import etree
@@ -29,6 +29,7 @@ LONG_RANGE = (-(2**63), 2**63 - 1)
 
 
 T = TypeVar("T")
+_TAG = attrgetter("tag")
 # tag -> binding name; a file has a handful of distinct tags, read hundreds of thousands of times
 _NAMES: dict[str, str] = {}
 
@@ -88,30 +89,44 @@ class ParseContext:
 
     # --- structure ---------------------------------------------------------------------
 
-    def children(self, element: etree._Element, spec: Spec) -> dict[str, list[etree._Element]]:
-        """Match the children of ``element`` against ``spec``, in order, JiBX style; the
-        result maps each name of ``spec`` to its elements (an absent one to ``[]``).
+    def slots(self, element: etree._Element, spec: "Spec | SpecTable") -> tuple:
+        """Match the children of ``element`` against ``spec``, in order, JiBX style; the result
+        has one slot per entry of ``spec``, in its order: the element or None for a "1" or "?"
+        entry, the list of elements for a "*" entry.
 
-        The hot loop of reading a file (every element passes here once): positions come
-        from a per-spec table keyed by the tag as lxml gives it.
+        The hot loop of reading a file (every element passes here once). A file repeats a few
+        shapes thousands of times, so the sequence of child tags of an element that matched
+        without a problem is kept with the way to pick its slots (one ``itemgetter`` call);
+        the next element of that shape is matched by one dictionary lookup. Anything else goes
+        through :meth:`_match`, which finds and records the problems.
         """
-        table = _TABLES.get(spec) if isinstance(spec, tuple) else None
-        if table is None:
-            table = _table(spec)
-        found: dict[str, list[etree._Element]] = defaultdict(list)
-        if not len(element):
-            if table.required:
-                self._check_required(element, spec, 0, found)
-            return found
-        positions = table.positions
+        table = spec if type(spec) is SpecTable else _table(spec)
+        kids = element[:]
+        shape = tuple(map(_TAG, kids))
+        pick = table.picks.get(shape)
+        if pick is not None:
+            kids.append(None)  # what an absent "1" or "?" slot designates (index -1)
+            return pick(kids)
+        errors = len(self.errors)
+        found = self._match(element, table)  # raises on a missing required element
+        if len(self.errors) == errors and len(table.picks) < _MAX_SHAPES:
+            table.picks[shape] = _picker(table, kids, found)
+        return tuple(found.get(name) or [] if repeatable else (found.get(name) or (None,))[0]
+                     for name, repeatable in zip(table.names, table.repeatable))
+
+    def _match(self, element: etree._Element, table: "SpecTable") -> dict[str, list[etree._Element]]:
+        """The children of ``element`` by spec name, every misplaced or repeated one recorded
+        in ``errors`` and left out; a missing required one raises."""
+        spec = table.spec
+        found: dict[str, list[etree._Element]] = {}
         pos = 0
         for child in element:
             tag = child.tag
             if type(tag) is not str:  # a comment or a processing instruction
                 continue
-            entry = positions.get(tag)
+            entry = table.positions.get(tag)
             if entry is None:
-                entry = positions[tag] = table.position_of(self.name(child))
+                entry = table.positions[tag] = table.position_of(self.name(child))
             j, name, repeatable = entry
             if j < pos:  # recorded and skipped: the next children may show more problems
                 self._misplaced(element, child, spec, pos, j >= 0)
@@ -124,7 +139,7 @@ class ParseContext:
             if not repeatable and name in found:
                 self.errors.append(self.error(child, f"<{name}> may appear only once in <{self.name(element)}>"))
                 continue
-            found[name].append(child)
+            found.setdefault(name, []).append(child)
             pos = j
         if table.required:
             self._check_required(element, spec, pos, found)
@@ -144,10 +159,6 @@ class ParseContext:
             if card == "1" and missing not in found:
                 raise self.error(element, f"<{self.name(element)}> is missing its required <{missing}>")
 
-    def one(self, found: dict[str, list[etree._Element]], name: str) -> etree._Element | None:
-        items = found.get(name) or []
-        return items[0] if items else None
-
     # --- text --------------------------------------------------------------------------
 
     def raw_text(self, element: etree._Element) -> str:
@@ -160,10 +171,15 @@ class ParseContext:
 
     def string(self, element: etree._Element) -> str:
         """A binding String: ``${}`` substituted, then trimmed."""
-        text = element.text or "" if not len(element) else self.raw_text(element)
-        if "${" not in text:
-            return text.strip(JAVA_TRIM_CHARS)
-        return self._resolve(element, text, None)
+        if len(element):
+            text = self.raw_text(element)
+        else:  # the usual case: nothing but text
+            text = element.text
+            if text is None:
+                return ""
+        if "${" in text:
+            return self._resolve(element, text, None)
+        return text.strip(JAVA_TRIM_CHARS)
 
     def _resolve(self, element: etree._Element, text: str, attribute: str | None) -> str:
         """``text`` (of ``element``, or of its ``attribute``) substituted and trimmed; a ``${}``
@@ -235,30 +251,79 @@ def _where(element_name: str, attribute: str | None) -> str:
 
 
 @dataclass
-class _SpecTable:
-    """A spec's lookup table: tag -> (index, name, repeatable), filled as tags are met."""
+class SpecTable:
+    """A spec's lookup tables: tag -> (index, name, repeatable), filled as tags are met, and
+    shape (the tags of an element's children) -> the ``itemgetter`` that picks its slots."""
 
     spec: Spec
     order: dict[str, int]
     required: frozenset[int]  # indices of the "1" elements
+    names: tuple[str, ...]
+    repeatable: tuple[bool, ...]  # the "*" elements
     positions: dict[str, tuple[int, str, bool]] = field(default_factory=dict)
+    picks: dict[tuple, Callable[[list], tuple]] = field(default_factory=dict)
 
     def position_of(self, name: str) -> tuple[int, str, bool]:
         index = self.order.get(name, -1)
         return index, name, index >= 0 and self.spec[index][1] == "*"
 
 
-_TABLES: dict[tuple[tuple[str, str], ...], _SpecTable] = {}
+# shapes kept per spec: a real file has a handful; a generated one must not grow the table forever
+_MAX_SHAPES = 512
+_TABLES: dict[tuple[tuple[str, str], ...], SpecTable] = {}
 
 
-def _table(spec: Spec) -> _SpecTable:
+def _table(spec: Spec) -> SpecTable:
     key = tuple(spec)
     table = _TABLES.get(key)
     if table is None:
-        table = _TABLES[key] = _SpecTable(
+        table = _TABLES[key] = SpecTable(
             key, {name: index for index, (name, _) in enumerate(key)},
-            frozenset(index for index, (_, card) in enumerate(key) if card == "1"))
+            frozenset(index for index, (_, card) in enumerate(key) if card == "1"),
+            tuple(name for name, _ in key), tuple(card == "*" for _, card in key))
     return table
+
+
+def spec_table(spec: Spec) -> SpecTable:
+    """The table of ``spec``; :meth:`ParseContext.slots` takes it in place of the spec (which
+    it would otherwise hash at each call)."""
+    return _table(spec)
+
+
+def _picker(table: SpecTable, kids: list, found: dict[str, list]) -> Callable[[list], tuple]:
+    """What picks the slots of ``table`` from the children (then a None) of any element shaped
+    like ``kids``: the index of a "1"/"?" element (-1, the None, when absent), the slice of a
+    "*" run; a run interrupted by a comment is picked index by index."""
+    index = {id(kid): i for i, kid in enumerate(kids)}
+    items: list = []
+    for name, repeatable in zip(table.names, table.repeatable):
+        positions = [index[id(e)] for e in found.get(name, ())]
+        if not repeatable:
+            items.append(positions[0] if positions else -1)
+        elif not positions:
+            items.append(slice(0, 0))
+        elif positions == list(range(positions[0], positions[-1] + 1)):
+            items.append(slice(positions[0], positions[-1] + 1))
+        else:
+            items.append(_Scattered(tuple(positions)))
+    if any(type(item) is _Scattered for item in items):
+        return lambda kids: tuple(item.pick(kids) if type(item) is _Scattered else kids[item] for item in items)
+    if len(items) == 1:
+        get = itemgetter(items[0])
+        return lambda kids: (get(kids),)
+    if not items:
+        return lambda kids: ()
+    return itemgetter(*items)
+
+
+@dataclass(frozen=True)
+class _Scattered:
+    """The positions of a "*" run with comments between its elements."""
+
+    positions: tuple[int, ...]
+
+    def pick(self, kids: list) -> list:
+        return [kids[i] for i in self.positions]
 
 
 def _expected(spec: Spec, pos: int) -> str:
