@@ -74,7 +74,7 @@ def parse_args(argv: list[str] | None) -> ServeOptions:
     parser.add_argument("--check", action="store_true",
                         help="validate what the boot would (files, classes, every component's and provider's values, "
                              "server properties), print each problem with its file:line, exit 1 on errors; creates "
-                             "nothing and contacts no database or Redis (their URLs' form is checked)")
+                             "nothing and contacts no database or Redis (their URLs' form is checked; see --connect)")
     parser.add_argument("--connect", action="store_true",
                         help="with --check: also connect to the database and to Redis (broker, session store) and "
                              "report those that do not answer; reads only (an SQLite file that does not exist yet "
