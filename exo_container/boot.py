@@ -61,7 +61,7 @@ from .extensions import (
 from .hierarchy import PortalContainer, RootContainer
 from .injection import qualified_name
 from .jvm import EXO_CONF_DIR
-from .loader import ConfigurationLoader, finish_configuration, merge
+from .loader import ConfigurationLoader, finish_configuration
 from .packages import InstalledPackage, discover_installed_packages
 from .portal import PortalVariables
 from .properties import PropertyStore
@@ -125,13 +125,6 @@ class Deployment:
     def component_count(self) -> int:
         """Components over all containers (one declared in the root and in a portal counts twice: it exists twice)."""
         return sum(len(config.components) for _, config in self.containers())
-
-    @property
-    def configuration(self) -> Configuration:
-        """A flat view for tools that only list components: the root's configuration merged with the default
-        portal's (a key declared in both shows the portal's). The containers are :meth:`containers`."""
-        flat = merge(Configuration(), self.root_configuration)
-        return merge(flat, self.default_portal.configuration)
 
     def unknown_external_targets(self) -> list[ConfigurationWarning]:
         """Per container, the external plugins whose target no component *of that container* matches
