@@ -156,6 +156,28 @@ def test_answering_on_one_tab_closes_the_dialog_and_stops_the_ring_on_the_other(
         root.context.close()
 
 
+def test_answering_a_group_call_on_one_tab_stops_the_ring_on_the_other(ring_server, browser):
+    answering, other = two_ringing_tabs(browser, ring_server, "john")
+    mary = user_page(browser, ring_server, "mary")
+    try:
+        start_space_call(mary)
+        dialogs = [tab.locator(f".myconnector-incoming[data-call-id='{SPACE_CALL}']") for tab in (answering, other)]
+        for tab, dialog in zip((answering, other), dialogs):
+            expect(dialog).to_be_visible()
+            tab.wait_for_function("window.__beeps > 0")
+
+        with answering.expect_popup():
+            answering.keyboard.press("Enter")  # the focus is on Accept
+
+        expect(dialogs[1]).to_have_count(0)
+        assert_silent(other)
+        assert_no_script_ran(answering, other)
+    finally:
+        stop_call(mary, SPACE_CALL)
+        answering.context.close()
+        mary.context.close()
+
+
 def test_declining_on_one_tab_closes_the_dialog_and_stops_the_ring_on_the_other(ring_server, browser):
     declining, other = two_ringing_tabs(browser, ring_server, "bob")
     root = user_page(browser, ring_server, "root")
