@@ -97,6 +97,19 @@ def test_one_users_call_quota_leaves_another_user_free(server):
     assert create_and_delete(jack).status_code == 200
 
 
+def test_a_creation_refused_because_the_call_exists_does_not_count_against_the_quota(server):
+    # a call button creates first and reads on a conflict (findOrAddCall): pressing it for a running space call is
+    # a join, and must not lock a member out of the call they keep rejoining
+    peter = logged_in(server, "peter")
+    assert peter.post(f"/call/{SPACE_CALL}", json={**SPACE, "participants": ["peter"]}).status_code == 200
+    for _ in range(CALLS + 1):
+        again = peter.post(f"/call/{SPACE_CALL}", json={**SPACE, "participants": ["peter"]})
+        assert again.status_code == 409, again.text
+    assert peter.delete(f"/call/{SPACE_CALL}").status_code == 204
+
+    assert create_and_delete(peter).status_code == 200
+
+
 # --- rooms --------------------------------------------------------------------------------
 
 

@@ -113,10 +113,12 @@ class CallCommands:
             raise AccessDenied(f"user '{user_id}' cannot create a call without being a participant")
         if owner_type != "user":
             self._member_owner(user_id, owner, owner_type)
-        if self.quotas is not None:  # counted once the request is well-formed, before the service does any work
+        if self.quotas is not None:  # checked once the request is well-formed, before the service does any work
+            self.quotas.check_call_creation(user_id)
+        call = self.service.add_call(call_id, owner, owner_type, title, provider, participants, caller=user_id)
+        if self.quotas is not None:  # only a call really created counts: a refused one (conflict) was a join
             self.quotas.call_created(user_id)
-        return self.service.add_call(call_id, owner, owner_type, title, provider, participants,
-                                     caller=user_id).to_json(user_id)
+        return call.to_json(user_id)
 
     def update(self, user_id: str, call_id: Any, args: Mapping[str, Any], *, client_id: str | None = None) -> dict:
         """The original ``update`` command: the requester's state (joined/leaved, or declined for an invitee who

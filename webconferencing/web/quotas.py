@@ -198,13 +198,26 @@ class Quotas:
     def _hit(self, item: limits.RateLimitItem, what: str, user_id: str) -> None:
         if self._shared(lambda: self._limiter.hit(item, NAMESPACE, what, user_id), True):
             return
+        self._refuse(item, what, user_id)
+
+    def _refuse(self, item: limits.RateLimitItem, what: str, user_id: str) -> None:
         reset = self._limiter.get_window_stats(item, NAMESPACE, what, user_id).reset_time
         raise TooManyRequests(f"Too many {what} created: at most {item}, try again later",
                               max(1, math.ceil(reset - self.clock())))
 
+    def check_call_creation(self, user_id: str) -> None:
+        """Refuse (:class:`TooManyRequests`, with ``retry_after``) a call creation past the quota, counting nothing.
+
+        A call button creates first and reads only on a conflict (``findOrAddCall``), so most "creations" of a
+        running space call are joins: only a call that was really created may count (:meth:`call_created`), or
+        members who join a long meeting a few times would be locked out of it.
+        """
+        if not self._shared(lambda: self._limiter.test(self.calls, NAMESPACE, "calls", user_id), True):
+            self._refuse(self.calls, "calls", user_id)
+
     def call_created(self, user_id: str) -> None:
-        """Count a call creation by ``user_id``; :class:`TooManyRequests` (with ``retry_after``) past the quota."""
-        self._hit(self.calls, "calls", user_id)
+        """Count a call ``user_id`` created (never refuses: :meth:`check_call_creation` did, before the work)."""
+        self._shared(lambda: self._limiter.hit(self.calls, NAMESPACE, "calls", user_id), True)
 
     def room_created(self, user_id: str) -> None:
         self._hit(self.rooms, "rooms", user_id)
