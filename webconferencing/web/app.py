@@ -30,6 +30,7 @@ from .context import EXTENSION, WebContext
 from .errors import register_error_handlers
 from .quotas import Quotas
 from .hub import create_hub
+from .session_sockets import SessionSockets
 from .sessions import ServerSessionInterface, SessionStore
 from .settings import ServerSettings
 from .throttle import LoginThrottle
@@ -93,6 +94,7 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
                                      settings.login_window_seconds),
         release_database=core.database.release,
         quotas=quotas,
+        session_sockets=SessionSockets(broker),
         configuration_problems=tuple((p.severity, str(p)) for p in getattr(container, "problems", ())),
     )
 
@@ -109,7 +111,8 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
         WEBCONFERENCING_HOME=pages.HOME,
     )
     app.extensions[EXTENSION] = ctx
-    app.session_interface = ServerSessionInterface(ctx.sessions)  # server-side: logout is final (sessions.py)
+    # server-side: logout is final (sessions.py), and closes the session's websockets at once (session_sockets.py)
+    app.session_interface = ServerSessionInterface(ctx.sessions, on_end=ctx.session_sockets.ended)
     app.before_request(identify_request)
     app.context_processor(lambda: {"csrf_token": csrf_token()})
     app.teardown_request(lambda _exc: ctx.release_database())
@@ -133,4 +136,5 @@ def create_app(container, settings: ServerSettings | None = None) -> Flask:
 def shutdown_app(app: Flask) -> None:
     """Close every websocket of this app (code 1001, so clients reconnect); the container is stopped after."""
     ctx: WebContext = app.extensions[EXTENSION]
+    ctx.session_sockets.close()
     ctx.hub.close(going_away=lambda connection: connection.close(ws.GOING_AWAY, "Server shutting down"))

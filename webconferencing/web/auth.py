@@ -124,6 +124,14 @@ def still_signed_in() -> Callable[[], bool]:
     return lambda: sessions.resolve(token, kind) is not None
 
 
+def session_token() -> str | None:
+    """The session id or bearer token this request is authenticated by (a websocket is held under it, see
+    session_sockets), or None."""
+    if g.get("auth_method") == BEARER:
+        return g.bearer_token
+    return getattr(session, "token", None)
+
+
 def _start_session(user_id: str) -> str:
     """A new session with a new id: the one the browser brought (perhaps planted by someone else: session fixation)
     is ended, never promoted."""
@@ -293,6 +301,7 @@ def logout_json():
     check_csrf()
     if g.auth_method == BEARER:
         web_context().sessions.end(g.bearer_token)
+        web_context().session_sockets.ended(g.bearer_token)  # its websockets close now, not at their next ping
     else:
         _end_session()
     return "", 204

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .commands import CallCommands
     from .hub import ChannelHub
     from .quotas import Quotas
+    from .session_sockets import SessionSockets
     from .sessions import SessionStore
     from .settings import ServerSettings
     from .throttle import LoginThrottle
@@ -39,6 +40,8 @@ class WebContext:
     release_database: Callable[[], None]
     #: per-user quotas of call and room creations and of open websockets (shared through Redis when configured)
     quotas: "Quotas"
+    #: the open websockets of each login session: a logout closes them at once, in every process
+    session_sockets: "SessionSockets"
     #: what the kernel reported at boot, ``(severity, text)``: with --lenient, the files and plugins it skipped
     configuration_problems: tuple[tuple[str, str], ...] = ()
 

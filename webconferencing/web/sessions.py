@@ -195,8 +195,16 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 class ServerSessionInterface(SessionInterface):
-    def __init__(self, store: SessionStore) -> None:
+    """``on_end(token)`` hears of each session this interface ends (logout, login), once it is gone from the store."""
+
+    def __init__(self, store: SessionStore, on_end: Callable[[str], None] | None = None) -> None:
         self.store = store
+        self.on_end = on_end
+
+    def _end(self, token: str) -> None:
+        self.store.end(token)
+        if self.on_end is not None:
+            self.on_end(token)
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
@@ -223,11 +231,11 @@ class ServerSessionInterface(SessionInterface):
         domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
         response.vary.add("Cookie")  # what this response shows depends on who asks: no shared cache may reuse it
         for token in session.ended:
-            self.store.end(token)
+            self._end(token)
         user_id = session.get("user_id")
         data = {key: value for key, value in session.items() if key != "user_id"}
         if session.token is not None and not user_id:  # session.clear() on a live session ends it too
-            self.store.end(session.token)
+            self._end(session.token)
             session.ended.append(session.token)
             session.token = None
         if session.token is None:

@@ -26,7 +26,7 @@ from wsproto.events import TextMessage
 from webconferencing.calllog import ClientLogRecord
 from webconferencing.errors import InvalidCallArgument
 
-from .auth import check_same_origin, require_user, still_signed_in
+from .auth import check_same_origin, require_user, session_token, still_signed_in
 from .commands import parse_call_id
 from .context import WebContext, web_context
 from .errors import ClientError, FrameTooLarge, ShuttingDown, to_error
@@ -95,7 +95,10 @@ def websocket(ws) -> None:
 
         serve_guest(web_context(), ws, still_signed_in())
         return
-    WebSocketSession(web_context(), g.user_id, ws, still_signed_in()).run()
+    ctx = web_context()
+    served = WebSocketSession(ctx, g.user_id, ws, still_signed_in())
+    with ctx.session_sockets.held(session_token(), served.check_session):  # a logout closes it at once
+        served.run()
 
 
 class SocketConnection:
@@ -237,6 +240,11 @@ class WebSocketSession:
         finally:
             if self.client is not None:
                 self.ctx.hub.disconnect(self.client, self.connection)
+
+    def check_session(self) -> None:
+        """Its session was just ended somewhere (session_sockets): ask the store now rather than at the next ping."""
+        if not self.session_ended:
+            self._still_signed_in()
 
     def _still_signed_in(self) -> bool:
         try:
