@@ -145,3 +145,12 @@ def test_the_scan_finds_every_kind_of_visible_literal(tmp_path):
     shown = [line.split(": ", 1)[1] for line in visible_literals(script, tmp_path)]
     assert shown == ['"Join"', '"Call"', '"More options"', '"Accept"', '"Call"', '"Call failed"', '"Connected"',
                      '"In the call"']
+
+
+@pytest.mark.parametrize("english", all_bundles(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_french_text_has_the_placeholders_of_its_english_text(english):
+    french = load_properties_file(english.with_name(english.name.replace("_en.", "_fr.")))
+    placeholders = re.compile(r"\{(\w+)\}")
+    assert {key: sorted(set(placeholders.findall(text)))
+            for key, text in load_properties_file(english).items() if key in french} == {
+        key: sorted(set(placeholders.findall(text))) for key, text in french.items()}
