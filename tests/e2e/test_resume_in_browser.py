@@ -66,8 +66,8 @@ def server_args(data_dir) -> tuple[str, ...]:
     return (f"webconferencing.identity.data.file={hostile_org(data_dir)}", "webconferencing.webrtc.active=false")
 
 
-def callee_page(browser, base_url: str):
-    page = signed_in_page(browser, base_url, "mary")
+def callee_page(browser, base_url: str, path: str = "/portal/people"):
+    page = signed_in_page(browser, base_url, "mary", path)
     page.context.add_init_script(PAGE_SCRIPT)
     page.reload()
     wait_provider_ready(page, TYPE)
@@ -171,33 +171,46 @@ def test_the_missed_badge_counts_a_call_given_up_while_the_server_was_down(crash
     expect(badge).to_be_visible()
 
 
-def test_a_call_placed_while_the_page_was_away_after_a_restart_rings_once_it_reconnects(tmp_path, browser):
-    args = server_args(tmp_path)
-    with running_server(tmp_path, *args, extensions=ROOT / "extensions") as first:
+@pytest.fixture(scope="module")
+def started_while_away(tmp_path_factory, browser):
+    """Mary's page shows Product Team; the server is killed; a new one starts; John starts the space's call through
+    it while her page is still away (no process keeps the event for her); then her page reconnects."""
+    data_dir = tmp_path_factory.mktemp("resume-started")
+    args = server_args(data_dir)
+    with running_server(data_dir, *args, extensions=ROOT / "extensions") as first:
         port = urlsplit(first.base_url).port
-        mary = callee_page(browser, first.base_url)
+        mary = callee_page(browser, first.base_url, "/portal/spaces/product_team")
         john = caller_page(browser, first.base_url)
         try:
+            expect(mary.locator(".call-in-progress")).to_be_hidden()
             first.kill()
             mary.evaluate("() => { window.holdSockets = true; }")
             disconnected(mary)
-            with running_server(tmp_path, *args, extensions=ROOT / "extensions", port=port):
+            with running_server(data_dir, *args, extensions=ROOT / "extensions", port=port):
                 connected(john)
-                place_space_call(john)  # rings Mary, whose page is away: no process keeps the event for her
+                place_space_call(john)
                 mary.evaluate("() => { window.holdSockets = false; window.dispatchEvent(new Event(\"online\")); }")
                 connected(mary)
-
-                ringing = dialog(mary, SPACE_CALL)
-                expect(ringing.locator(".myconnector-incoming-caller")).to_have_text(
-                    f"{JOHN} is calling you in Product Team", timeout=15000)
-                expect(ringing).to_have_attribute("data-ring", "true")
-                expect(mary.locator(".myconnector-incoming")).to_have_count(1)
-                assert mary.evaluate("window.__xss") is None
-                john.evaluate("id => webConferencing.updateUserCall(id, 'stopped')", SPACE_CALL)
-                expect(ringing).to_have_count(0)
+                yield mary
         finally:
             john.context.close()
             mary.context.close()
+
+
+def test_a_call_placed_while_the_page_was_away_after_a_restart_rings_once_it_reconnects(started_while_away):
+    mary = started_while_away
+    ringing = dialog(mary, SPACE_CALL)
+    expect(ringing.locator(".myconnector-incoming-caller")).to_have_text(
+        f"{JOHN} is calling you in Product Team", timeout=15000)
+    expect(ringing).to_have_attribute("data-ring", "true")
+    expect(mary.locator(".myconnector-incoming")).to_have_count(1)
+    assert mary.evaluate("window.__xss") is None
+
+
+def test_the_space_banner_shows_a_call_started_while_the_page_was_away_after_a_restart(started_while_away):
+    banner = started_while_away.locator(".call-in-progress")
+    expect(banner).to_be_visible(timeout=15000)
+    expect(banner.locator(".call-in-progress-text")).to_have_text("My Connector call in progress")
 
 
 def test_an_incoming_call_whose_frame_was_lost_is_replayed_once_on_reconnection(tmp_path, browser):
