@@ -245,3 +245,37 @@ def test_an_incoming_call_whose_frame_was_lost_is_replayed_once_on_reconnection(
         finally:
             john.context.close()
             mary.context.close()
+
+
+def test_a_call_ended_while_the_server_was_down_rings_again_when_placed_anew(tmp_path, browser):
+    """Mary answered John's call (My Connector's window); the server is killed; through the new one John ends the
+    call while Mary's page is away, then calls her again once it is back: the page forgot the ended call (its
+    `stopped` event never came), so the new ring gets its dialog."""
+    args = server_args(tmp_path)
+    with running_server(tmp_path, *args, extensions=ROOT / "extensions") as first:
+        port = urlsplit(first.base_url).port
+        mary = callee_page(browser, first.base_url)
+        john = caller_page(browser, first.base_url)
+        try:
+            place_peer_call(john)
+            with mary.expect_popup():
+                dialog(mary, PEER_CALL).locator("button.accept").click()
+            expect(dialog(mary, PEER_CALL)).to_have_count(0)
+
+            first.kill()
+            mary.evaluate("() => { window.holdSockets = true; }")
+            disconnected(mary)
+            with running_server(tmp_path, *args, extensions=ROOT / "extensions", port=port):
+                connected(john)
+                john.evaluate("id => webConferencing.updateUserCall(id, 'stopped')", PEER_CALL)
+                mary.evaluate("() => { window.holdSockets = false; window.dispatchEvent(new Event(\"online\")); }")
+                connected(mary)
+                mary.evaluate("() => webConferencing.getCall('p/john-mary').catch(() => null)")  # after the refresh
+
+                place_peer_call(john)
+
+                expect(dialog(mary, PEER_CALL).locator(".myconnector-incoming-caller")).to_have_text(
+                    f"{JOHN} is calling you...", timeout=15000)
+        finally:
+            john.context.close()
+            mary.context.close()

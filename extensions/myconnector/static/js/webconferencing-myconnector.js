@@ -126,6 +126,25 @@
 
     // ******** Incoming calls ********
 
+    /**
+     * Back from a server restart, the `stopped` events of calls this tab placed or accepted may be lost: forget the
+     * calls that ended, or a new ring of the same call id would be taken for this tab's own (no dialog). Registered
+     * before incomingCalls, so these reads are answered before the core's look at the calls that ring now.
+     */
+    webConferencing.onStateRefresh(function() {
+      Object.keys(placing).forEach(function(callId) {
+        webConferencing.getCall(callId).then(function(call) {
+          if (call.state !== "started") {
+            delete placing[callId];
+          }
+        }, function(err) {
+          if (err && err.code === "NOT_FOUND_ERROR") {
+            delete placing[callId];
+          }
+        });
+      });
+    });
+
     /** The core's incoming-call dialog; accepting opens the call window, which joins the call. */
     var incomingCalls = webConferencing.incomingCalls({
       prefix: TYPE,
