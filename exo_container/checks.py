@@ -46,13 +46,17 @@ def misspelled_properties(properties: PropertyStore, referenced: set[str]) -> li
     of the same prefix, very close to it, is asked for: ``webconferencing.webrtc.maxParticipant``
     set, ``webconferencing.webrtc.maxParticipants`` read. A property nothing resembles is not
     flagged: code may read it directly (``exo.server.port``)."""
+    unasked = sorted((name, origin) for name, origin in properties.origins.items() if name not in referenced)
+    if not unasked:  # the usual case: then the (many) referenced names need no grouping
+        return []
+    prefixes = {name.rpartition(".")[0] for name, _ in unasked}
     by_prefix: dict[str, list[str]] = {}
     for key in referenced:
-        by_prefix.setdefault(key.rpartition(".")[0], []).append(key)
+        prefix = key.rpartition(".")[0]
+        if prefix in prefixes:
+            by_prefix.setdefault(prefix, []).append(key)
     found = []
-    for name, (file, line) in sorted(properties.origins.items()):
-        if name in referenced:
-            continue
+    for name, (file, line) in unasked:
         candidates = by_prefix.get(name.rpartition(".")[0], [])
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.85)
         if close:

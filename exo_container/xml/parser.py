@@ -23,6 +23,7 @@ from lxml import etree
 from ..errors import ConfigurationError, FileRejected
 from ..params import InitParams, ObjectParameter, PropertiesParam, ValueParam, ValuesParam
 from ..profiles import filter_profiles, keep_element
+from ..variables import JAVA_TRIM_CHARS
 from .model import (
     ComponentConfig,
     Configuration,
@@ -318,7 +319,12 @@ class _Reader:
         for prop in listed:
             if len(prop):
                 ctx.slots(prop, NOTHING)  # only comments may be inside
-            properties[attribute(prop, "name")] = attribute(prop, "value")
+            # ctx.attribute's work, its usual case inline (a thousand-component file has thousands)
+            name_ = prop.get("name")
+            name_ = attribute(prop, "name") if name_ is None or "${" in name_ else name_.strip(JAVA_TRIM_CHARS)
+            value = prop.get("value")
+            properties[name_] = (attribute(prop, "value") if value is None or "${" in value
+                                 else value.strip(JAVA_TRIM_CHARS))
         return PropertiesParam(ctx.string(name), ctx.string(description) if description is not None else None,
                                properties=properties)
 

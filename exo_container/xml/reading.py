@@ -15,7 +15,7 @@ from typing import Callable, Sequence, TypeVar
 from lxml import etree
 
 from ..errors import ConfigurationError, ConfigurationWarning
-from ..variables import JAVA_TRIM_CHARS, EmptyPropertyName, java_trim, resolve_string
+from ..variables import JAVA_TRIM_CHARS, EmptyPropertyName, java_trim, resolve_variables
 from .namespaces import KERNEL_NAMESPACES, split_tag
 
 Lookup = Callable[[str], "str | None"]
@@ -188,7 +188,7 @@ class ParseContext:
         if cached is None:
             missing: list[str] = []
             try:
-                value = resolve_string(text, self._lookup, missing)
+                value = resolve_variables(text, self._lookup, missing).strip(JAVA_TRIM_CHARS)  # resolve_string, one call less
             except EmptyPropertyName as e:
                 raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
             self._resolved[text] = (value, missing)
