@@ -202,7 +202,8 @@ def test_a_caller_named_with_markup_rings_with_the_name_as_text_and_the_call_win
 
         window = john.context.new_page()
         visit(window, f"/myconnector/call/{call_id}")
-        expect(window.locator(".myconnector-call-title")).to_have_text(CALL_TITLE)
+        # a 1:1 call's window is titled with the other party: John's names Mary, markup and all, as text
+        expect(window.locator(".myconnector-call-title")).to_have_text(MARY_TITLE)
         expect(window.locator(".myconnector-participants")).to_contain_text(MARY_TITLE)
         expect(window.locator(".myconnector-call")).to_have_attribute("data-call-state", "joined")
         assert_nothing_ran(window)
