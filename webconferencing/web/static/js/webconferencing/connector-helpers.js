@@ -380,6 +380,9 @@
       }
 
       api.onStateRefresh(function() {
+        if (document.body && document.body.classList.contains("call-page")) {
+          return; // a call window (a guest's too) rings for no call
+        }
         api.getRingingCalls().then(reconcile, function(err) {
           providerLog.error("Failed to reload the ringing calls", err);
         });
