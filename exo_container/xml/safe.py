@@ -97,6 +97,9 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
                     yield first  # a top-level element the parser did not report: an unknown name
                 del root[0]
             yield element
+            # emptied first: the reader has let go of its descendants, so they are freed at once, and
+            # detaching the element (which lxml moves to a document of its own) has no subtree to walk
+            element.clear()
             del root[0]
         if root is None:
             root = events.root
