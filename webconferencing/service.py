@@ -322,8 +322,10 @@ class WebConferencingService(Startable):
             if existing is not None:
                 self._replace_stopped_group_call(existing, provider_type)
             self._persist(None, outcome)
+            # who is busy, read in this transaction rather than a read transaction of its own after it
+            busy = self.calls.users_in_calls(list(outcome.call.participant_ids()), except_call=call_id)
         self._publish(outcome)
-        return self._info(outcome.call, presence=True)
+        return self._info(outcome.call, busy=busy)
 
     def _replace_stopped_group_call(self, existing: StoredCall, provider_type: str) -> None:
         if (existing.owner_type == OwnerType.USER or existing.state != CallState.STOPPED
@@ -386,11 +388,7 @@ class WebConferencingService(Startable):
         _check_client_id(client_id)
         self._check_party(user_id)
         with self.database.write():
-            call = self._locked(call_id)
-            holder = self.calls.client_held_by_other(client_id, user_id)
-            if holder is not None:
-                raise InvalidCallArgument(f"clientId '{client_id}' belongs to another user's tab",
-                                          field="clientId")
+            call = self._locked(call_id, tab=(user_id, client_id))
             provider = self._providers.get(call.provider_type)
             outcome = action(call, user_id, client_id, utcnow(), is_member=self._is_owner_member(call, user_id),
                              max_participants=provider.get_max_participants() if provider else None)
@@ -487,12 +485,19 @@ class WebConferencingService(Startable):
 
     # ---- calls: persistence ----
 
-    def _locked(self, call_id: str) -> Call:
-        """The call, its row locked for this transaction, as the lifecycle's value."""
+    def _locked(self, call_id: str, tab: tuple[str, str] | None = None) -> Call:
+        """The call, its row locked for this transaction, as the lifecycle's value. With ``tab`` (user id, client
+        id: a tab about to join), a client id another user joined from is refused: a tab id is that tab's
+        credential (read with the call's tabs, in the same statement)."""
         stored = self.calls.get(call_id, for_update=True)
         if stored is None:
             raise CallNotFound(f"call '{call_id}' not found")
-        return _model(stored, self.calls.clients_by_user(call_id))
+        if tab is None:
+            return _model(stored, self.calls.clients_by_user(call_id))
+        clients, holder = self.calls.clients_and_holder(call_id, *tab)
+        if holder is not None:
+            raise InvalidCallArgument(f"clientId '{tab[1]}' belongs to another user's tab", field="clientId")
+        return _model(stored, clients)
 
     def _persist(self, before: Call | None, outcome: lifecycle.Outcome) -> None:
         """Write what the outcome changed, and nothing else; a call that ended for someone goes into their history
@@ -530,13 +535,14 @@ class WebConferencingService(Startable):
         if after.is_group and outcome.active_users:
             self.calls.touch_group_calls(after.id, list(outcome.active_users), after.last_date)
 
-    def _info(self, call: Call, *, presence: bool = False) -> CallInfo:
+    def _info(self, call: Call, *, presence: bool = False, busy: set[str] | None = None) -> CallInfo:
         """The call as handed out. With ``presence`` (a new call, and every read of one), a participant joined in
         another running call shows as ``incall``, so a caller sees at once that the callee is busy (their ring is a
-        waiting call, without ringtone); the answers to joins and leaves skip that query (they are the hot path)."""
+        waiting call, without ringtone); the answers to joins and leaves skip that query (they are the hot path).
+        ``busy``: those participants, already read by the caller (add_call reads them in its own transaction)."""
         owner = self._owner_or_none_of(call.owner_id, call.owner_type)
         owner_info = OwnerInfo.of(owner) if owner else OwnerInfo(call.owner_id, call.owner_type, call.owner_id)
-        busy: set[str] = set()
+        busy = busy if busy is not None else set()
         if presence:
             with self.database.read():
                 busy = self.calls.users_in_calls(list(call.participant_ids()), except_call=call.id)

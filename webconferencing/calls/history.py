@@ -69,15 +69,17 @@ def entries(before: Call | None, outcome: Outcome, now: dt.datetime) -> list[His
     if before is None or before.state != CallState.STARTED:
         return []
     after = outcome.call
+    ended_for = [part for part in before.participants
+                 if _active(part) and not _still_active(after, part.user_id)]
+    if not ended_for:  # most actions (every join) end the call for nobody: nothing more to work out
+        return []
     joined_at = _joined_times(before, after)
     caller = _caller(before, joined_at)
     reasons = _reasons(outcome)
     run_start = min(joined_at.values(), default=None) or before.created
     ended = _naive_utc(now)
     result = []
-    for part in before.participants:
-        if not _active(part) or _still_active(after, part.user_id):
-            continue
+    for part in ended_for:
         answered_at = _answered_at(part.user_id, joined_at)
         direction = Direction.OUTGOING if part.user_id == caller else Direction.INCOMING
         result.append(HistoryEntry(

@@ -11,6 +11,7 @@ peewee queries.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from peewee import IntegrityError, fn
@@ -47,8 +48,10 @@ class StoredCall:
 
 
 _SQL = {
-    "select_call": "SELECT id, provider_type, owner_id, owner_type, title, state, created, last_date "
-                   "FROM wc_call WHERE id = ?",
+    "select_call_with_participants": "SELECT c.id, c.provider_type, c.owner_id, c.owner_type, c.title, c.state, "
+                                     "c.created, c.last_date, p.user_id, p.state, p.client_id, p.joined_at "
+                                     "FROM wc_call c LEFT JOIN wc_participant p ON p.call_id = c.id "
+                                     "WHERE c.id = ? ORDER BY p.position",
     "select_participants": "SELECT user_id, state, client_id, joined_at FROM wc_participant "
                            "WHERE call_id = ? ORDER BY position",
     "insert_call": "INSERT INTO wc_call (id, provider_type, owner_id, owner_type, title, state, created, last_date) "
@@ -66,6 +69,8 @@ _SQL = {
     "select_clients": "SELECT client_id FROM wc_participant_client WHERE call_id = ? AND user_id = ?",
     "select_call_clients": "SELECT user_id, client_id FROM wc_participant_client WHERE call_id = ?",
     "select_client_owner": "SELECT user_id FROM wc_participant_client WHERE client_id = ? AND user_id <> ?",
+    "select_call_clients_or_client": "SELECT call_id, user_id, client_id FROM wc_participant_client "
+                                     "WHERE call_id = ? OR client_id = ?",
     "touch_group_call": "INSERT INTO wc_user_group_call (user_id, call_id, last_date) VALUES (?, ?, ?) "
                         "ON CONFLICT (user_id, call_id) DO UPDATE SET last_date = excluded.last_date",
     "delete_call_clients": "DELETE FROM wc_participant_client WHERE call_id = ?",
@@ -73,8 +78,19 @@ _SQL = {
     "delete_call_index": "DELETE FROM wc_user_group_call WHERE call_id = ?",
     "delete_call": "DELETE FROM wc_call WHERE id = ?",
 }
-_DATE_OUT = CallRecord.created.python_value
 _DATE_IN = CallRecord.created.db_value
+
+
+def _date_out(value):
+    """A stored date as a datetime. SQLite hands back ISO text, which ``fromisoformat`` reads directly; peewee's
+    ``python_value`` tries ``strptime`` format after format, the most of the cost of reading a call. Anything
+    ``fromisoformat`` refuses (a date written by another tool) still goes through peewee."""
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return CallRecord.created.python_value(value)
+    return value
 
 
 def _date_or_none(value: dt.datetime | None):
@@ -92,7 +108,9 @@ class _Statements:
         statements = cls._by_param.get(param)
         if statements is None:
             statements = {name: sql.replace("?", param) for name, sql in _SQL.items()}
-            statements["select_call_for_update"] = statements["select_call"] + " FOR UPDATE"
+            statements["select_call_for_update"] = (
+                "SELECT id, provider_type, owner_id, owner_type, title, state, created, last_date "
+                f"FROM wc_call WHERE id = {param} FOR UPDATE")
             cls._by_param[param] = statements
         return statements
 
@@ -102,19 +120,54 @@ def _run(name: str, *params):
     return db.execute_sql(_Statements.of(db)[name], params)
 
 
+ROWS_PER_INSERT = 100  # rows of one multi-row INSERT: 100 x 12 values stays under every backend's variable limit
+
+
+@functools.lru_cache(maxsize=256)
+def multi_row(sql: str, count: int) -> str:
+    """``sql`` (an INSERT with one ``VALUES (...)`` group) inserting ``count`` rows: one round trip instead of
+    ``count`` (SQLite >= 3.7.11 and PostgreSQL share the syntax)."""
+    head, _, rest = sql.partition(" VALUES ")
+    group, _, tail = rest.partition(")")
+    return f"{head} VALUES {', '.join([group + ')'] * count)}{tail}"
+
+
+def run_rows(sql: str, rows: list[tuple]) -> None:
+    """Insert ``rows`` (each a tuple of the VALUES group's parameters) with as few statements as
+    :data:`ROWS_PER_INSERT` allows; ``sql`` in the database's placeholder style already."""
+    db = database_proxy.obj
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start:start + ROWS_PER_INSERT]
+        db.execute_sql(multi_row(sql, len(chunk)), [value for row in chunk for value in row])
+
+
 _CALL_COLUMNS = (CallRecord.id, CallRecord.provider_type, CallRecord.owner_id, CallRecord.owner_type,
                  CallRecord.title, CallRecord.state, CallRecord.created, CallRecord.last_date)
 
 
 class CallDAO:
     def get(self, call_id: str, for_update: bool = False) -> StoredCall | None:
-        # a row lock where supported; SQLite's write transaction already locks the database
-        locked = for_update and database_proxy.obj.for_update
-        row = _run("select_call_for_update" if locked else "select_call", call_id).fetchone()
-        if row is None:
+        if for_update and database_proxy.obj.for_update:
+            # PostgreSQL: the call's row lock first, then the participants in a statement of their own. A statement
+            # that waited for the lock re-reads only the locked row; a join in it would return the participants
+            # from before the wait (READ COMMITTED takes a snapshot per statement, and the next one sees the
+            # previous holder's commit).
+            row = _run("select_call_for_update", call_id).fetchone()
+            if row is None:
+                return None
+            call = StoredCall(*row[:6], _date_out(row[6]), _date_out(row[7]))
+            call.participants = self.participants(call_id)
+            return call
+        # SQLite's write transaction already holds the database's write lock: the call and its participants in one
+        # round trip (a call without participants is one row of NULLs on their side)
+        rows = _run("select_call_with_participants", call_id).fetchall()
+        if not rows:
             return None
-        call = StoredCall(*row[:6], _DATE_OUT(row[6]), _DATE_OUT(row[7]))
-        call.participants = self.participants(call_id)
+        row = rows[0]
+        call = StoredCall(*row[:6], _date_out(row[6]), _date_out(row[7]))
+        call.participants = [StoredParticipant(user_id, state, client_id,
+                                               _date_out(joined_at) if joined_at else None)
+                             for *_, user_id, state, client_id, joined_at in rows if user_id is not None]
         return call
 
     def get_many(self, call_ids: list[str]) -> list[StoredCall]:
@@ -133,7 +186,7 @@ class CallDAO:
         return [calls[cid] for cid in call_ids if cid in calls]
 
     def participants(self, call_id: str) -> list[StoredParticipant]:
-        return [StoredParticipant(user_id, state, client_id, _DATE_OUT(joined_at) if joined_at else None)
+        return [StoredParticipant(user_id, state, client_id, _date_out(joined_at) if joined_at else None)
                 for user_id, state, client_id, joined_at in _run("select_participants", call_id).fetchall()]
 
     def create(self, call: StoredCall) -> None:
@@ -145,9 +198,9 @@ class CallDAO:
                  call.state, _DATE_IN(call.created), _DATE_IN(call.last_date))
         except IntegrityError:
             raise CallConflict(f"call '{call.id}' already exists") from None
-        for position, part in enumerate(call.participants):
-            _run("insert_participant", call.id, part.user_id, position, part.state, part.client_id,
-                 _date_or_none(part.joined_at))
+        run_rows(_Statements.of(database_proxy.obj)["insert_participant"],
+                 [(call.id, part.user_id, position, part.state, part.client_id, _date_or_none(part.joined_at))
+                  for position, part in enumerate(call.participants)])
 
     def set_state(self, call_id: str, state: str, last_date: dt.datetime) -> None:
         _run("set_call_state", state, _DATE_IN(last_date), call_id)
@@ -206,6 +259,19 @@ class CallDAO:
             clients.setdefault(user_id, set()).add(client_id)
         return clients
 
+    def clients_and_holder(self, call_id: str, user_id: str, client_id: str) -> tuple[dict[str, set[str]], str | None]:
+        """:meth:`clients_by_user` of the call and :meth:`client_held_by_other` of ``client_id`` for ``user_id``,
+        in one statement: a join asks both, under the write lock."""
+        clients: dict[str, set[str]] = {}
+        holder = None
+        for row_call_id, row_user_id, row_client_id in _run("select_call_clients_or_client", call_id,
+                                                              client_id).fetchall():
+            if row_call_id == call_id:
+                clients.setdefault(row_user_id, set()).add(row_client_id)
+            if row_client_id == client_id and row_user_id != user_id and holder is None:
+                holder = row_user_id
+        return clients, holder
+
     def users_in_calls(self, user_ids: list[str], except_call: str | None = None) -> set[str]:
         """Those of ``user_ids`` joined in a running call (other than ``except_call``). Asked after every call
         operation (the answer shows who is busy): written out in SQL, as the other hot-path statements."""
@@ -235,8 +301,9 @@ class CallDAO:
 
     def touch_group_calls(self, call_id: str, user_ids: list[str], when: dt.datetime) -> None:
         stamp = _DATE_IN(when)
-        for user_id in user_ids:
-            _run("touch_group_call", user_id, call_id, stamp)
+        # one row per user: ON CONFLICT DO UPDATE may not meet the same key twice in one PostgreSQL statement
+        run_rows(_Statements.of(database_proxy.obj)["touch_group_call"],
+                 [(user_id, call_id, stamp) for user_id in dict.fromkeys(user_ids)])
 
     def group_call_ids(self, user_id: str, limit: int | None = None) -> list[str]:
         query = (UserGroupCallRecord.select(UserGroupCallRecord.call)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from peewee import AutoField, CharField, DateTimeField, IntegerField, TextField
 
 from ..calls.history import Direction, HistoryEntry, HistoryOutcome
+from .calls import run_rows
 from .models import BaseModel, database_proxy
 
 
@@ -92,14 +93,12 @@ class CallHistoryDAO:
         someone, and building it through peewee's query compiler cost more than the rest of the operation."""
         if not entries:
             return
-        db = database_proxy.obj
-        sql = _INSERT_ENTRY.replace("?", db.param)
         to_db = CallHistoryRecord.started_at.db_value
-        for entry in entries:
-            db.execute_sql(sql, (entry.user_id, entry.call_id, entry.provider_type, entry.title, entry.owner_id,
-                                 entry.owner_type, str(entry.direction), str(entry.outcome),
-                                 to_db(entry.started_at), to_db(entry.ended_at), entry.duration_seconds,
-                                 json.dumps(list(entry.parties))))
+        # one multi-row statement; its entries are of one call run, one per user, so no key meets ON CONFLICT twice
+        run_rows(_INSERT_ENTRY.replace("?", database_proxy.obj.param),
+                 [(entry.user_id, entry.call_id, entry.provider_type, entry.title, entry.owner_id, entry.owner_type,
+                   str(entry.direction), str(entry.outcome), to_db(entry.started_at), to_db(entry.ended_at),
+                   entry.duration_seconds, json.dumps(list(entry.parties))) for entry in entries])
 
     def page(self, user_id: str, limit: int, before: Cursor | None = None) -> list[StoredHistoryEntry]:
         """Up to ``limit`` entries of the user, newest end first, older than ``before`` when given."""
