@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .e2e.harness import CHROMIUM, chromium
+from .e2e.harness import CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS, chromium
 from .postgres_server import PostgresServer, find_bindir, unavailable_reason
 
 
@@ -38,3 +38,15 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def media_browser(browser):
+    """A second chromium, with fake camera and microphone, for every WebRTC test (e2e, security), launched from the
+    session's Playwright (one per process). One for the session: each test opens its own contexts (cookies, pages)
+    and closes them, so the tests share the process and nothing else."""
+    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
+    try:
+        yield launched
+    finally:
+        launched.close()

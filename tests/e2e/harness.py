@@ -24,6 +24,9 @@ TEST_EXTENSIONS = Path(__file__).resolve().parent / "fixtures" / "extensions"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A camera and microphone that need no device nor permission prompt, and media that plays unclicked (WebRTC tests)
+MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              "--autoplay-policy=no-user-gesture-required"]
 READY = re.compile(r"exo-server ready on (http://\S+)")
 PASSWORD = "gtn"  # the demo organisation's password (webconferencing/data/demo-org.json)
 

@@ -153,6 +153,69 @@
 
     // ******** Incoming calls ********
 
+    /** The other party's display name in a 1:1 call (null in a group call): the ended overlay names them. */
+    function otherName(call) {
+      var others = Object.keys(call.names).filter(function(id) {
+        return id !== me();
+      });
+      return call.isGroup || others.length !== 1 ? null : call.names[others[0]];
+    }
+
+    /**
+     * Whether the server's call (null: gone) is over for this user while this tab still runs it: stopped, removed
+     * (a 1:1 call the other side left), or, once this tab had joined, no longer joined.
+     */
+    function overOnServer(call, info) {
+      if (!info || info.state !== "started") {
+        return true;
+      }
+      var part = (info.participants || []).filter(function(p) {
+        return p.id === me();
+      })[0];
+      return call.state.isInCall() && (!part || part.state !== "joined");
+    }
+
+    /**
+     * Back from a server restart, the `stopped` event of a call running here may be lost (the other side hung up
+     * through the new process while this tab was away): a call over on the server ends here as on that event (the
+     * overlay says so), and calls placed or ended meanwhile are forgotten, or a new ring of the same call id would
+     * be taken for this tab's own (no dialog). Registered before incomingCalls, so these reads are answered before
+     * the core's look at the calls that ring now.
+     */
+    webConferencing.onStateRefresh(function() {
+      function read(callId, then) {
+        webConferencing.getCall(callId).then(then, function(err) {
+          if (err && err.code === "NOT_FOUND_ERROR") {
+            then(null);
+          } else {
+            log.warn("Call not read after a reconnection: " + callId, err);
+          }
+        });
+      }
+      Object.keys(placing).forEach(function(callId) {
+        read(callId, function(info) {
+          if (!info || info.state !== "started") {
+            delete placing[callId];
+          }
+        });
+      });
+      Object.keys(calls).forEach(function(callId) {
+        var call = calls[callId];
+        if (call.isEnded()) {
+          delete calls[callId];
+          return;
+        }
+        read(callId, function(info) {
+          if (calls[callId] !== call || call.isEnded() || !overOnServer(call, info)) {
+            return;
+          }
+          // a 1:1 call this tab was in is gone because the other side left; otherwise it just ended
+          var reason = !call.isGroup && call.wasConnected ? "hung_up" : "ended";
+          call.stopped(reason, webConferencing.callEndedText(reason, otherName(call)));
+        });
+      });
+    });
+
     /** The core's incoming-call dialog; accepting opens the call in this page. */
     var incomingCalls = webConferencing.incomingCalls({
       prefix: TYPE,
@@ -167,7 +230,7 @@
       noticeTitle: message("webrtc.incoming.title"),
       ringFrequency: 520,
       busy: function(callId) {
-        return Boolean(placing[callId] || calls[callId]); // placing it, or in it here
+        return Boolean(placing[callId] || (calls[callId] && !calls[callId].isEnded())); // placing it, or in it here
       },
       onAccept: function(call, isGroup) {
         openCall(call, isGroup ? call.title : call.owner.title);
@@ -187,11 +250,7 @@
         } else if (update.callState === "stopped") {
           incomingCalls.stopRinging(callId);
           if (call && call.names) {
-            var others = Object.keys(call.names).filter(function(id) {
-              return id !== me();
-            });
-            var otherName = call.isGroup || others.length !== 1 ? null : call.names[others[0]];
-            call.stopped(update.reason, webConferencing.callEndedText(update.reason, otherName));
+            call.stopped(update.reason, webConferencing.callEndedText(update.reason, otherName(call)));
           }
         }
       } else if (update.eventType === "call_joined") {
