@@ -64,6 +64,9 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
         f"-Dwebconferencing.db.url=sqlite:///{data_dir / 'webconferencing.db'}",
         "--extensions", str(extensions),
         "-Dwebconferencing.calllog.flush.interval=0.2",
+        # every seeded user gets a hash of their own and every sign-in checks one: the default (scrypt, ~0.16 s of
+        # CPU each) cost seconds per server start and per test; hashing has its own tests (tests/security)
+        "-Dwebconferencing.identity.password.hash=pbkdf2:sha256:1000",
         *(f"-D{d}" for d in defines),
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
