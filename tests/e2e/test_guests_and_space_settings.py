@@ -9,10 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, ROOT, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              "--autoplay-policy=no-user-gesture-required"]
 # mary is its manager, dave a plain member; with root, its only WebRTC users (product_team has more than WebRTC's
 # default group size, so no WebRTC button there)
 SPACE = "marketing"
@@ -28,15 +26,6 @@ def webrtc_server(tmp_path_factory):
                         "webconferencing.testcall.active=false", "webconferencing.myconnector.active=false",
                         "webconferencing.ws.ping.seconds=0.5") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def media_browser(browser):
-    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
-    try:
-        yield launched
-    finally:
-        launched.close()
 
 
 def guest_connected(page) -> None:

@@ -9,10 +9,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .harness import ROOT, CHROMIUM, CHROMIUM_ARGS, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              "--autoplay-policy=no-user-gesture-required"]
 CALL = "p/john-mary"
 HANGUP_BOUND_MS = 2000
 # The product's connectors, besides the harness's test connector (switched off: its button would be one more)
@@ -26,16 +24,6 @@ def webrtc_server(tmp_path_factory):
                         "webconferencing.testcall.active=false",
                         "webconferencing.myconnector.active=false") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def media_browser(browser):
-    """A second chromium with fake camera and microphone, from the session's Playwright (one per process)."""
-    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
-    try:
-        yield launched
-    finally:
-        launched.close()
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, ROOT, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              "--autoplay-policy=no-user-gesture-required"]
 CONNECT_TIMEOUT_MS = 20000
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -57,16 +55,6 @@ def hostile_server(tmp_path_factory):
                         "webconferencing.testcall.active=false",
                         "webconferencing.myconnector.active=false") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def media_browser(browser):
-    """A chromium with fake camera and microphone, from the session's Playwright (one per process)."""
-    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
-    try:
-        yield launched
-    finally:
-        launched.close()
 
 
 class Console:

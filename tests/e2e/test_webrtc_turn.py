@@ -8,7 +8,7 @@ import re
 import pytest
 
 from .harness import running_server
-from .test_webrtc_call import CALL, PRODUCT_EXTENSIONS, connect, media_browser, pair  # noqa: F401 (fixtures)
+from .test_webrtc_call import CALL, PRODUCT_EXTENSIONS, connect, pair  # noqa: F401 (fixtures)
 
 TURN_URL = "turn:127.0.0.1:3478"
 

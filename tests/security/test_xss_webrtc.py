@@ -17,10 +17,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from ..e2e.harness import CHROMIUM, CHROMIUM_ARGS, ROOT, running_server, signed_in_page, wait_provider_ready
+from ..e2e.harness import ROOT, running_server, signed_in_page, wait_provider_ready
 
-MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              "--autoplay-policy=no-user-gesture-required"]
 CONNECT_TIMEOUT_MS = 20000
 
 
@@ -70,16 +68,6 @@ def hostile_server(tmp_path_factory):
                         "webconferencing.testcall.active=false",
                         "webconferencing.myconnector.active=false") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def media_browser(browser):
-    """Chromium with fake camera and microphone, from the session's Playwright."""
-    launched = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
-    try:
-        yield launched
-    finally:
-        launched.close()
 
 
 def watched_page(media_browser, base_url: str, user: str, path: str):
