@@ -69,18 +69,20 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
     """The root element, then each child element of the root, complete, in document order.
 
     Why not one tree: lxml keeps about ten times a file's size in memory, so a large file is
-    read one top-level element at a time, each freed once the caller has taken it. Why only
-    ``names`` are reported by the parser: every event costs a trip through Python, so only
-    the ends of elements with those local names (any namespace) come back; a top-level
-    element of another name is found as the sibling before a reported one (or after the
-    last) and yielded too, so that the caller can refuse it. Same hardening and errors as
-    :func:`safe_parse`.
+    read one top-level element at a time, each emptied once the caller has taken it (its
+    descendants freed then; the empty element stays in place: detaching it costs more than
+    the few bytes it keeps). Why only ``names`` are reported by the parser: every event costs
+    a trip through Python, so only the ends of elements with those local names (any
+    namespace) come back; a top-level element of another name is found among the siblings
+    before a reported one (or after the last) and yielded too, so that the caller can refuse
+    it. Same hardening and errors as :func:`safe_parse`.
     """
     _refuse_declared_entities(data, url)
     events = etree.iterparse(io.BytesIO(data), events=("end",), tag=[f"{{*}}{name}" for name in names],
                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              dtd_validation=False, remove_blank_text=False)
     root: etree._Element | None = None
+    last: etree._Element | None = None  # the last top-level element yielded (emptied since)
     try:
         for _, element in events:
             if root is None:
@@ -89,18 +91,18 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
                 yield root
             if element.getparent() is not root:
                 continue  # nested in a top-level element: read with it
-            while len(root):
-                first = root[0]
-                if first is element:
-                    break
-                if type(first.tag) is str:
-                    yield first  # a top-level element the parser did not report: an unknown name
-                del root[0]
+            previous = element.getprevious()
+            if previous is not last:  # comments, or top-level elements the parser did not report
+                unreported = []
+                while previous is not None and previous is not last:
+                    unreported.append(previous)
+                    previous = previous.getprevious()
+                for sibling in reversed(unreported):
+                    if type(sibling.tag) is str:
+                        yield sibling  # an unknown name
             yield element
-            # emptied first: the reader has let go of its descendants, so they are freed at once, and
-            # detaching the element (which lxml moves to a document of its own) has no subtree to walk
-            element.clear()
-            del root[0]
+            element.clear()  # the reader has let go of its descendants: they are freed at once
+            last = element
         if root is None:
             root = events.root
             _check_dtd(root.getroottree(), data, url)
@@ -109,7 +111,7 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
         line = e.lineno if getattr(e, "lineno", None) else None
         msg = e.msg if getattr(e, "msg", None) else str(e)
         raise ConfigurationError(f"malformed XML: {msg}", url, line) from None
-    for leftover in list(root):
+    for leftover in list(last.itersiblings() if last is not None else root):
         if type(leftover.tag) is str:
             yield leftover
 
