@@ -188,7 +188,8 @@ class ParseContext:
         if cached is None:
             missing: list[str] = []
             try:
-                value = resolve_variables(text, self._lookup, missing).strip(JAVA_TRIM_CHARS)  # resolve_string, one call less
+                # resolve_string's work, one call less
+                value = resolve_variables(text, self._lookup, missing).strip(JAVA_TRIM_CHARS)
             except EmptyPropertyName as e:
                 raise self.error(element, f"{e.message} in {_where(self.name(element), attribute)}") from None
             self._resolved[text] = (value, missing)
