@@ -158,6 +158,24 @@ def test_a_single_element_twice_is_rejected():
         "test.xml:3: <type> may appear only once in <component>")
 
 
+def test_a_problem_is_found_in_an_element_shaped_like_many_read_before():
+    # the reader remembers the shapes that matched cleanly; a same-shaped component still has its params checked
+    good = "<component><type>A{}</type><init-params><value-param><name>n</name><value>1</value></value-param>" \
+           "</init-params></component>\n"
+    bad = "<component><type>B</type><init-params><value-param><value>1</value><name>n</name></value-param>" \
+          "</init-params></component>"
+    assert parse_error("".join(good.format(i) for i in range(50)) + bad) == (
+        "test.xml:53: <value-param> needs <name> before <value>")
+
+
+def test_values_separated_by_comments_are_read_in_every_element_of_that_shape():
+    param = "<values-param><name>v</name><value>{0}</value><!-- c --><value>{0}{0}</value></values-param>"
+    config = parse("".join(f"<component><type>A{i}</type><init-params>{param.format(i)}</init-params></component>"
+                           for i in range(3)))
+    assert [c.init_params.get_values_param("v").values for c in config.components.values()] == [
+        ["0", "00"], ["1", "11"], ["2", "22"]]
+
+
 def test_element_of_a_foreign_namespace_is_unknown():
     message = parse_error('<component><type>A</type><x:type xmlns:x="urn:x">B</x:type></component>')
     assert message.startswith("test.xml:3: unknown element <{urn:x}type> in <component>")
