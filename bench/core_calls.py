@@ -4,7 +4,9 @@ Boots the root configuration.xml (a fresh SQLite file in a temporary directory, 
 throw-away PostgreSQL cluster of Debian's packages, pooled as in production; the demo org, the in-process broker),
 registers a provider in code, then runs for each 1:1 call: add_call, both peers join, both leave (the call is
 deleted), and for group calls: every member joins from one tab then leaves (the call stops). Prints the throughput
-of whole calls and of single operations. On PostgreSQL it also prints the raw commit rate of psycopg on the same
+of whole calls and of single operations, by the wall clock and by this process's CPU time (on a shared, loaded
+machine the wall clock also counts other processes' turns; the CPU time is what one operation costs here). On
+PostgreSQL it also prints the raw commit rate of psycopg on the same
 server (one single-row UPDATE per transaction), the ceiling every operation, a transaction of its own, is under.
 
     python bench/core_calls.py [--calls 2000] [--postgresql] [--profile]
@@ -124,13 +126,14 @@ def main() -> None:
                                      ("group calls (6 joins, 6 leaves)", group_calls, args.calls // 4)):
                 if profiler:
                     profiler.enable()
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 operations = run(service, count)
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
                 if profiler:
                     profiler.disable()
                 print(f"{name}: {count} calls in {elapsed:.2f}s = {count / elapsed:,.0f} calls/s, "
-                      f"{operations / elapsed:,.0f} operations/s ({elapsed / operations * 1e6:.0f} us/operation)")
+                      f"{operations / elapsed:,.0f} operations/s ({elapsed / operations * 1e6:.0f} us/operation); "
+                      f"CPU {cpu:.2f}s = {count / cpu:,.0f} calls/s ({cpu / operations * 1e6:.0f} us/operation)")
             print(f"user-channel events delivered: {delivered[0]:,}")
             if profiler:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)

@@ -42,9 +42,9 @@ def metered(operation: Callable[..., Any]) -> Callable[..., Any]:
         user_id = argument(user_index, "user_id", args, kwargs)
         started = time.perf_counter()
         status = "ok"
+        tokens = logs.bind(call_id=call_id, user=user_id)  # as logs.bound, without a generator per operation
         try:
-            with logs.bound(call_id=call_id, user=user_id):
-                return operation(self, *args, **kwargs)
+            return operation(self, *args, **kwargs)
         except WebConferencingError as e:
             status = e.code
             raise
@@ -52,6 +52,7 @@ def metered(operation: Callable[..., Any]) -> Callable[..., Any]:
             status = SERVER_ERROR
             raise
         finally:
+            logs.unbind(tokens)
             seconds = time.perf_counter() - started
             record_operation(name, status, seconds)
             if metrics.isEnabledFor(logging.DEBUG):

@@ -182,7 +182,7 @@ def _finish(before: Call | None, after: Call | None, action: Action, detail: str
     call_id = (after or before).id
     if old != new:
         log.info("%s: %s -> %s (%s %s)", call_id, old, new, action, detail)
-    if before is not None:
+    if before is not None and log.isEnabledFor(logging.INFO):  # the comparison only feeds these lines
         parts_after = {p.user_id: p for p in after.participants} if after is not None else {}
         for part in before.participants:
             moved = parts_after.get(part.user_id)
