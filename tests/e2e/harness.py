@@ -75,7 +75,7 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
     server = ServerProcess(process, data_dir)
     threading.Thread(target=server._pump, name="exo-server-output", daemon=True).start()
     try:
-        ready = server.wait_for_line(READY.search, timeout=30)
+        ready = server.wait_for_line(READY.search, timeout=60)  # as tests/web's harness: an upper bound only
         server.base_url = READY.search(ready).group(1)
         yield server
     finally:

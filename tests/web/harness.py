@@ -80,7 +80,9 @@ class Server:
             command += ["-D", f"{name}={value}"]
         return command + self.args
 
-    def start(self, timeout: float = 30.0) -> "Server":
+    # the upper bound of a boot (the author kit's too, webconferencing.testing): a quiet machine boots in a few
+    # seconds, a loaded one (several agents on 2 cores) was seen past 30 s, failing whole modules in setup
+    def start(self, timeout: float = 60.0) -> "Server":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.command(), cwd=self.data_dir, stdout=log, stderr=subprocess.STDOUT,
