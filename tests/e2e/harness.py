@@ -6,6 +6,7 @@ test can wait for a line to appear instead of sleeping.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -80,6 +81,18 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def product_server(data_dir: Path, organisation: dict, *defines: str) -> Iterator[ServerProcess]:
+    """The product's own connectors (extensions/) with ``organisation`` as the identity directory: what a test needs
+    to put its own people (display names with markup, a space bigger than a provider's limit) in front of them.
+    ``defines`` switch providers off (``webconferencing.<type>.active=false``) or set anything else."""
+    data_file = data_dir / "organisation.json"
+    data_file.write_text(json.dumps(organisation), encoding="utf-8")
+    with running_server(data_dir, f"exo.extensions.dirs={ROOT / 'extensions'}",
+                        f"webconferencing.identity.data.file={data_file}", *defines) as running:
+        yield running
 
 
 @contextmanager

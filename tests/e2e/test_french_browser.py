@@ -6,12 +6,11 @@ with markup, put in a message as its parameter, stays text (``window.__xss`` sta
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 from playwright.sync_api import expect
 
-from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
+from .harness import product_server, signed_in_page, wait_provider_ready
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 ORGANISATION = {
@@ -29,11 +28,7 @@ FRENCH = {"locale": "fr-FR"}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The product's two connectors (two buttons each: a button and a dropdown), this test's organisation."""
-    data_dir = tmp_path_factory.mktemp("french")
-    data_file = data_dir / "organisation.json"
-    data_file.write_text(json.dumps(ORGANISATION), encoding="utf-8")
-    with running_server(data_dir, f"exo.extensions.dirs={ROOT / 'extensions'}",
-                        f"webconferencing.identity.data.file={data_file}",
+    with product_server(tmp_path_factory.mktemp("french"), ORGANISATION,
                         "webconferencing.testcall.active=false") as running:
         yield running
 

@@ -8,13 +8,12 @@ and a space title: each test also checks that it reached the page as text (``win
 """
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from .harness import ROOT, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, product_server, running_server, signed_in_page, wait_provider_ready
 
 CONNECT_TIMEOUT_MS = 20000
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -47,13 +46,8 @@ CALL = "p/ann-ben"
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     """The product's WebRTC connector alone, with this test's organisation as its identity directory."""
-    data_dir = tmp_path_factory.mktemp("webrtc-experience")
-    data_file = data_dir / "organisation.json"
-    data_file.write_text(json.dumps(ORGANISATION), encoding="utf-8")
-    with running_server(data_dir, f"exo.extensions.dirs={ROOT / 'extensions'}",
-                        f"webconferencing.identity.data.file={data_file}",
-                        "webconferencing.testcall.active=false",
-                        "webconferencing.myconnector.active=false") as running:
+    with product_server(tmp_path_factory.mktemp("webrtc-experience"), ORGANISATION,
+                        "webconferencing.testcall.active=false", "webconferencing.myconnector.active=false") as running:
         yield running
 
 

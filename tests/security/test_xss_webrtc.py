@@ -12,12 +12,11 @@ database of a server of its own.
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 from playwright.sync_api import expect
 
-from ..e2e.harness import ROOT, running_server, signed_in_page, wait_provider_ready
+from ..e2e.harness import product_server, signed_in_page, wait_provider_ready
 
 CONNECT_TIMEOUT_MS = 20000
 
@@ -60,13 +59,8 @@ WATCH_CSP = """
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     """The product's WebRTC connector alone, with the hostile organisation as its identity directory."""
-    data_dir = tmp_path_factory.mktemp("xss-webrtc")
-    data_file = data_dir / "organisation.json"
-    data_file.write_text(json.dumps(ORGANISATION), encoding="utf-8")
-    with running_server(data_dir, f"exo.extensions.dirs={ROOT / 'extensions'}",
-                        f"webconferencing.identity.data.file={data_file}",
-                        "webconferencing.testcall.active=false",
-                        "webconferencing.myconnector.active=false") as running:
+    with product_server(tmp_path_factory.mktemp("xss-webrtc"), ORGANISATION,
+                        "webconferencing.testcall.active=false", "webconferencing.myconnector.active=false") as running:
         yield running
 
 
