@@ -73,6 +73,16 @@ def test_a_misspelled_property_of_a_known_prefix_is_a_warning_with_the_name_mean
             "configuration asks for it: did you mean webconferencing.webrtc.maxParticipants?") in done.stderr
 
 
+def test_the_summary_counts_errors_and_warnings_apart(tmp_path):
+    done = check(tmp_path, "webconferencing.webrtc.maxParticipant=6\nwebconferencing.webrtc.maxParticipants=abc\n")
+
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(errors) == 1 and len(warnings) >= 1
+    assert f"1 error(s), {len(warnings)} warning(s), NOT OK" in done.stdout
+
+
 def test_a_bad_value_given_with_minus_d_is_named_with_where_the_configuration_reads_it(tmp_path):
     done = check(tmp_path, "", "-D", "webconferencing.webrtc.maxParticipants=99")
 

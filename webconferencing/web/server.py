@@ -182,12 +182,13 @@ def check(options: ServeOptions) -> int:
     problems += property_problems
     problems += misspelled_properties(deployment.properties, deployment.referenced | server_property_names())
     errors = _print_problems(problems)
+    warnings = len(problems) - errors
     workers_problem = _workers_problem(options, settings) if settings is not None else None
     if workers_problem:
         print(f"error: {workers_problem}", file=sys.stderr)
         errors += 1
-    print(f"{options.configuration}: {len(container.files)} configuration files, {len(problems)} problems, "
-          f"{'NOT OK' if errors else 'OK'}")
+    print(f"{options.configuration}: {len(container.files)} configuration files, {errors} error(s), "
+          f"{warnings} warning(s), {'NOT OK' if errors else 'OK'}")
     return EXIT_CONFIG if errors else EXIT_OK
 
 
