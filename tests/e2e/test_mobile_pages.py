@@ -10,17 +10,21 @@ from .harness import signed_in_page
 PHONE = {"width": 390, "height": 844}
 HOSTILE = '<img src=x onerror="window.__xss=1">' + "W" * 60  # no space to break at
 PAGES = ("/portal/people", "/portal/spaces", "/portal/spaces/product_team", "/portal/rooms",
-         "/portal/rooms/team-5f3a9c1e2b7d4a60", "/portal/profile/mary", "/portal/calls", "/portal/admin",
-         "/portal/no-such-page", "/portal/profile/nobody")
+         "/portal/rooms/team-5f3a9c1e2b7d4a60", "/portal/profile/mary", "/portal/profile/john", "/portal/calls",
+         "/portal/admin", "/portal/no-such-page", "/portal/profile/nobody")
+
+
+def finish_a_call_with_a_hostile_title(page) -> None:
+    page.evaluate("""title => webConferencing.addCall("p/jack-john", {owner: "john", ownerType: "user",
+        provider: "testcall", title: title, participants: ["john", "jack"]})
+        .then(() => webConferencing.deleteCall("p/jack-john"))""", HOSTILE)
 
 
 @pytest.fixture(scope="module")
 def john_on_a_phone(server, browser):
     """John (an administrator) on a phone, with a finished call of hostile title in his history."""
     john = signed_in_page(browser, server.base_url, "john", "/portal/people", viewport=PHONE)
-    john.evaluate("""title => webConferencing.addCall("p/jack-john", {owner: "john", ownerType: "user",
-        provider: "testcall", title: title, participants: ["john", "jack"]})
-        .then(() => webConferencing.deleteCall("p/jack-john"))""", HOSTILE)
+    finish_a_call_with_a_hostile_title(john)
     yield john
     john.context.close()
 
@@ -58,3 +62,23 @@ def test_a_hostile_call_title_wraps_and_shows_as_text_on_the_calls_page(john_on_
     box = title.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     assert john_on_a_phone.evaluate("window.__xss") is None
+
+
+@pytest.fixture(scope="module")
+def jean_on_a_french_phone(server, browser):
+    """John again, in a French browser: French words are longer, the header and forms must still fit."""
+    page = signed_in_page(browser, server.base_url, "john", "/portal/people", viewport=PHONE, locale="fr-FR")
+    finish_a_call_with_a_hostile_title(page)
+    yield page
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ("/portal/people", "/portal/profile/john", "/portal/calls", "/portal/admin",
+                                  "/portal/spaces/product_team"))
+def test_a_french_page_is_no_wider_than_a_390_px_screen(jean_on_a_french_phone, path):
+    jean_on_a_french_phone.goto(path)
+    jean_on_a_french_phone.wait_for_load_state("load")
+
+    assert jean_on_a_french_phone.evaluate("document.documentElement.lang") == "fr"
+    assert jean_on_a_french_phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    assert jean_on_a_french_phone.evaluate("window.__xss") is None
