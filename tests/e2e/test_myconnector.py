@@ -91,6 +91,25 @@ def test_closing_the_call_window_leaves_the_call(mc_server, browser):
         mary.context.close()
 
 
+def test_closing_the_call_window_while_its_join_is_on_the_way_still_leaves_the_call(mc_server, browser):
+    # the window closed between sending its join and reading the answer left nothing behind to leave: the callee
+    # stayed in the call for the whole grace period (10 s)
+    john, mary = open_pages(browser, mc_server, "mary")
+    try:
+        john_window = place_call(john, "mary", "p/john-mary")
+        with mary.expect_popup() as popup:
+            mary.locator(".myconnector-incoming[data-call-id='p/john-mary'] button.accept").click()
+        mary_window = popup.value
+        socket = mary_window.wait_for_event("websocket")
+        socket.wait_for_event("framesent", predicate=lambda frame: '"joined"' in str(frame))
+        mary_window.close()
+        expect(john_window.locator(".myconnector-call")).to_have_attribute("data-call-state", "stopped",
+                                                                           timeout=3000)
+    finally:
+        john.context.close()
+        mary.context.close()
+
+
 def test_a_user_in_do_not_disturb_gets_the_dialog_without_ring_and_can_decline(mc_server, browser):
     john, jack = open_pages(browser, mc_server, "jack")  # jack's status is donotdisturb in the demo org
     try:

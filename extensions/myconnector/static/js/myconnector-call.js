@@ -21,6 +21,7 @@
     var status = root.querySelector(".myconnector-call-status");
     var hangupButton = root.querySelector(".myconnector-hangup");
     var joined = false;
+    var joining = false; // the join request is out, its answer not in yet: closing the window now must still leave
     var ended = false;
     var me = webConferencing.getUser().id;
 
@@ -99,8 +100,8 @@
     // Closing the window is leaving: the frame goes out on the open websocket before the page is gone (and if it
     // does not, the server leaves for this tab when its connection's grace period ends).
     window.addEventListener("pagehide", function() {
-      if (joined) {
-        joined = false;
+      if (joined || joining) { // the leave goes out after the join on the same socket: the server applies both
+        joined = joining = false;
         webConferencing.updateUserCall(callId, "leaved");
         webConferencing.flushLog();
       }
@@ -121,13 +122,16 @@
       log.error("Failed to listen on call updates: " + callId, err);
     }, function() {
       webConferencing.getProvider(TYPE).then(function() {
+        joining = true;
         return webConferencing.updateUserCall(callId, "joined");
       }).then(function(info) {
+        joining = false;
         joined = true;
         log.info("Joined call: " + callId);
         showParticipants(info);
         sayWhoIsIn();
       }).catch(function(err) {
+        joining = false;
         log.showError("Failed to join call: " + callId, err, message("myconnector.call.joinFailed"));
         end(message("myconnector.call.notJoined"));
       });
