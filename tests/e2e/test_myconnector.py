@@ -74,13 +74,18 @@ def test_the_callee_is_rung_and_both_call_windows_show_the_call_until_one_hangs_
         mary.context.close()
 
 
+def accept_in_window(callee, call_id: str):
+    """The callee accepts the ringing call; the call window it opens."""
+    with callee.expect_popup() as popup:
+        callee.locator(f".myconnector-incoming[data-call-id='{call_id}'] button.accept").click()
+    return popup.value
+
+
 def test_closing_the_call_window_leaves_the_call(mc_server, browser):
     john, mary = open_pages(browser, mc_server, "mary")
     try:
         john_window = place_call(john, "mary", "p/john-mary")
-        with mary.expect_popup() as popup:
-            mary.locator(".myconnector-incoming[data-call-id='p/john-mary'] button.accept").click()
-        mary_window = popup.value
+        mary_window = accept_in_window(mary, "p/john-mary")
         expect(john_window.locator(".myconnector-participants li[data-user-id=mary]")).to_have_attribute(
             "data-state", "joined")
         mary_window.close()
@@ -97,9 +102,7 @@ def test_closing_the_call_window_while_its_join_is_on_the_way_still_leaves_the_c
     john, mary = open_pages(browser, mc_server, "mary")
     try:
         john_window = place_call(john, "mary", "p/john-mary")
-        with mary.expect_popup() as popup:
-            mary.locator(".myconnector-incoming[data-call-id='p/john-mary'] button.accept").click()
-        mary_window = popup.value
+        mary_window = accept_in_window(mary, "p/john-mary")
         socket = mary_window.wait_for_event("websocket")
         socket.wait_for_event("framesent", predicate=lambda frame: '"joined"' in str(frame))
         mary_window.close()
