@@ -200,7 +200,7 @@ class ProcessPresence:
         try:
             for membership in memberships:
                 try:
-                    self.service.leave_call(membership.call_id, membership.user_id, membership.client_id)
+                    self.service.expire_client(membership.call_id, membership.user_id, membership.client_id)
                 except CallNotFound:
                     pass  # the call went away meanwhile: nothing to leave
                 left += 1

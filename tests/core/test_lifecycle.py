@@ -236,6 +236,19 @@ def test_an_expired_tab_leaves_as_if_it_hung_up():
     assert kinds(lifecycle.expire(call, "john", "j1", NOW)) == kinds(lifecycle.leave(call, "john", "j1", NOW))
 
 
+def test_a_vanished_tab_of_an_earlier_call_with_the_same_id_leaves_the_new_call_ringing():
+    # p/john-mary ended while mary's call window was in its grace period; john called her again meanwhile
+    again = peer(CallState.STARTED, part("john", JOINED, "j2"), part("mary"))
+    outcome = lifecycle.expire(again, "mary", "m-old", NOW)
+    assert outcome.call == again and outcome.events == ()
+
+
+def test_a_vanished_tab_that_is_not_the_one_in_the_call_leaves_its_user_in():
+    call = group(CallState.STARTED, part("john", JOINED, "j1"), part("mary", JOINED, "m2"))
+    outcome = lifecycle.expire(call, "mary", "m1", NOW)
+    assert outcome.call == call and outcome.events == ()
+
+
 # ---- decline ----
 
 def test_declining_a_peer_call_deletes_it_as_declined_for_both():

@@ -147,6 +147,22 @@ def test_tab_closed_without_leaving_leaves_its_calls_after_the_grace_period(logi
     assert caller.call("get", callId=call_id)["code"] == "NOT_FOUND_ERROR"
 
 
+def test_a_tab_gone_from_an_ended_call_leaves_the_next_call_of_the_same_id_alone(login):
+    caller, callee = listening_tab(login("jack")), login("paul").tab()
+    call_id = peer_call(caller, "paul")
+    assert callee.call("update", callId=call_id, state="joined")["type"] == "result"
+    assert caller.call("update", callId=call_id, state="stopped")["type"] == "result"  # hung up: deleted
+    caller.message(user_channel("jack"), is_event("call_state", call_id, callState="stopped"))
+    callee.close()  # paul's call window closes; its grace period runs
+
+    assert peer_call(caller, "paul") == call_id  # jack calls again: a new call, same id
+
+    # well past the 1 s grace period: the vanished window did not take paul out of the new call (nor end it)
+    caller.no_message(user_channel("jack"), is_event("call_state", call_id, callState="stopped"), within=2.5)
+    call = caller.call("get", callId=call_id)["data"]
+    assert {p["id"]: p["state"] for p in call["participants"]} == {"jack": None, "paul": None}
+
+
 def test_tab_reconnecting_within_the_grace_period_keeps_its_calls(login):
     mary = login("mary")
     bob = listening_tab(login("bob"))

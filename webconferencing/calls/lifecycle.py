@@ -111,7 +111,7 @@ PARTICIPANT_TRANSITIONS: dict[tuple[str, Action], frozenset[str]] = {
     (INVITED, Action.LEAVE): frozenset({LEAVED}),         # the callee will not come
     (LEAVED, Action.LEAVE): frozenset({LEAVED}),
     (JOINED, Action.LEAVE): frozenset({JOINED, LEAVED}),  # still in through another tab, or out
-    (INVITED, Action.EXPIRE): frozenset({LEAVED}),
+    (INVITED, Action.EXPIRE): frozenset({INVITED}),       # no tab of theirs is in it: a vanished tab is another call's
     (LEAVED, Action.EXPIRE): frozenset({LEAVED}),
     (JOINED, Action.EXPIRE): frozenset({JOINED, LEAVED}),
     (INVITED, Action.DECLINE): frozenset({LEAVED}),
@@ -293,6 +293,10 @@ def leave(call: Call, user_id: str, client_id: str, now: dt.datetime, *, action:
     part_targets = _participant_allowed(call, part, action)
     if call.state != CallState.STARTED:
         return _finish(call, call, action, f"{user_id}/{client_id}", targets)
+    if action is Action.EXPIRE and client_id not in part.clients:
+        # not (or no longer) a tab of this call: call ids are reused (p/<a>-<b>, g/<space>), so a tab that vanished
+        # from an ended call must not take its user out of the new call of the same id
+        return _finish(call, call, action, f"{user_id}/{client_id}", targets)
     remaining = part.clients - {client_id}
     if part.joined and remaining:  # still in through another tab
         shown = part.client_id if part.client_id in remaining else sorted(remaining)[0]
@@ -320,7 +324,8 @@ def leave(call: Call, user_id: str, client_id: str, now: dt.datetime, *, action:
 
 
 def expire(call: Call, user_id: str, client_id: str, now: dt.datetime) -> Outcome:
-    """A tab vanished (its grace period ran out, or the process holding it died): it leaves as if it hung up."""
+    """A tab vanished (its grace period ran out, or the process holding it died): it leaves as if it hung up, when
+    it is one of the tabs its user is in the call through."""
     return leave(call, user_id, client_id, now, action=Action.EXPIRE)
 
 

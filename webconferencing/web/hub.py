@@ -242,7 +242,7 @@ class ChannelHub:
         failed = False
         for call_id in calls:
             try:
-                self.service.leave_call(call_id, client.user_id, client.client_id)
+                self.service.expire_client(call_id, client.user_id, client.client_id)
             except CallNotFound:
                 pass  # the call went away meanwhile: nothing to leave
             except Exception as exc:  # noqa: BLE001 - retried by the presence sweep, see below
