@@ -273,12 +273,7 @@
       });
     };
 
-    // Closing or leaving the page hangs up its calls: the others see a bye at once.
-    window.addEventListener("pagehide", function() {
-      Object.keys(calls).forEach(function(callId) {
-        calls[callId].hangup(message("webrtc.call.pageClosed"), true);
-      });
-    });
+    // Closing or leaving the page hangs up its calls (each Call listens to pagehide): the others see a bye at once.
 
     // ******** Admin settings ********
 

@@ -4,12 +4,17 @@
  * connections to the other tabs, each with its tile.
  *
  *   start():  starting --media--> joining --server joined--> waiting --a peer connects--> connected
- *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined, else a 1:1 call is called off;
- *             the overlay shows it ended, and why)
+ *   hangup(): any --> ended (bye to the peers, `leaved` to the server if joined or its join is on the way, else
+ *             a 1:1 call is called off; the overlay shows it ended, and why)
  *   stopped(): the same once the call is over on the server, without the bye (its channel is closed by then)
  * A 1:1 call ends when the other side's last tab leaves; a group call goes back to waiting. Whether this tab's
  * microphone and camera are on goes to every peer when it changes and to each new one (a `media` signal), so every
  * tile shows who is muted.
+ *
+ * Closing or leaving the page hangs up (pagehide), whichever page runs the call (a member's page, the call page, a
+ * guest's page). A page closed while its join is on the way still leaves: the `leaved` goes out after the `joined`
+ * on the same websocket, so the server applies both in order (else the user stayed in the call for the websocket's
+ * grace period).
  */
 (function(webConferencing, webrtc) {
   "use strict";
@@ -73,6 +78,10 @@
         }
       });
       this.wasConnected = false; // a peer connection was up once (hanging up is then no cancel)
+      this.joining = false; // the join request is out, its answer not in yet: hanging up now must still leave
+      this.onPageHide = function() {
+        self.hangup(webConferencing.message("webrtc.call.pageClosed"), true);
+      };
       this.state.onChange(function(state) {
         self.wasConnected = self.wasConnected || state.is("connected");
         self.view.render(state);
@@ -83,6 +92,7 @@
     async start() {
       this.view.attach();
       this.view.render(this.state);
+      window.addEventListener("pagehide", this.onPageHide);
       try {
         var stream = await this.media.open();
         if (this.state.isEnded()) {
@@ -97,13 +107,14 @@
         if (this.state.isEnded()) {
           return; // hung up while the page was connecting: nothing to undo
         }
-        await webConferencing.updateUserCall(this.id, "joined");
+        this.joining = true;
+        try {
+          await webConferencing.updateUserCall(this.id, "joined");
+        } finally {
+          this.joining = false;
+        }
         if (this.state.isEnded()) {
-          // hung up while the server took the join: undo it
-          webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
-            this.log.warn("Failed to leave call: " + this.id, err);
-          }.bind(this));
-          return;
+          return; // hung up while the server took the join: the hang-up sent the leave after it
         }
         this.state.apply("joined");
         await this.signalling.open(this.clientId);
@@ -134,13 +145,22 @@
       }
       var self = this;
       var wasInCall = this.state.isInCall();
+      var wasJoining = this.joining;
+      window.removeEventListener("pagehide", this.onPageHide);
       // A bye only to peers there are, while the call lasts on the server (after, its channel refuses messages)
       this.signalling.close(!this.isStopped && Object.keys(this.peers).length > 0);
       this.view.setEndReason(code || "ended");
-      if (wasInCall) {
+      if (wasInCall || wasJoining) {
+        // joining: the join is on the way; this leave goes out after it on the same socket, and the server applies
+        // both in order (a join it refused leaves nothing to leave: then this one is refused too, and that is fine)
         webConferencing.updateUserCall(this.id, "leaved").catch(function(err) {
-          if (!closing) {
+          if (closing) {
+            return;
+          }
+          if (wasInCall) {
             self.log.error("Failed to leave call: " + self.id, err);
+          } else {
+            self.log.debug("Nothing to leave in call " + self.id + ": its join was refused", err);
           }
         });
       } else if (!this.isGroup) {
