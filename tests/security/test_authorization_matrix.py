@@ -311,6 +311,8 @@ def test_a_call_shows_other_participants_client_ids_to_nobody(server, users):
 WS_CASES: dict[str, dict] = {
     "get": {"args": lambda w, u: {"callId": w.call},
             OUTSIDER: "NOT_FOUND_ERROR", PARTY: None, ADMIN: "NOT_FOUND_ERROR"},
+    # everyone gets a result: the call for a party, null for anyone else (as for a call that does not exist, below)
+    "find": {"args": lambda w, u: {"callId": w.call}, OUTSIDER: None, PARTY: None, ADMIN: None},
     "create": {"args": lambda w, u: {"callId": f"g/{w.room}/ws", "ownerType": "chat_room", "owner": w.room,
                                      "provider": "signal", "participants": list(dict.fromkeys(["bob", "carol", u]))},
                OUTSIDER: "NOT_FOUND_ERROR", PARTY: None, ADMIN: "NOT_FOUND_ERROR"},
@@ -355,6 +357,29 @@ def test_websocket_command_answers_each_role_as_the_matrix_says(command, role, s
         assert answer["type"] == "result", answer
     else:
         assert (answer["type"], answer.get("code")) == ("error", expected), answer
+
+
+@pytest.mark.parametrize("role", [OUTSIDER, ADMIN])
+def test_find_answers_a_hidden_call_exactly_as_a_call_that_does_not_exist(role, server, users):
+    world = World(server, users[PARTY]).build()
+    tab = users[role].tab()
+    try:
+        hidden = tab.request({"type": "call", "command": "find", "callId": world.call})
+        unknown = tab.request({"type": "call", "command": "find", "callId": f"g/{world.room}-nothing"})
+    finally:
+        tab.close()
+    assert {k: v for k, v in hidden.items() if k != "id"} == {k: v for k, v in unknown.items() if k != "id"} \
+        == {"type": "result", "data": None}
+
+
+def test_find_answers_a_party_with_the_call(server, users):
+    world = World(server, users[PARTY]).build()
+    tab = users[PARTY].tab()
+    try:
+        found = tab.request({"type": "call", "command": "find", "callId": world.call})
+    finally:
+        tab.close()
+    assert (found["type"], found["data"]["id"], found["data"]["state"]) == ("result", world.call, "started")
 
 
 def test_an_anonymous_websocket_upgrade_is_refused(server):

@@ -98,6 +98,16 @@ class CallCommands:
     def get(self, user_id: str, call_id: Any) -> dict:
         return self._accessible_call(user_id, parse_call_id(call_id)).to_json(user_id)
 
+    def find(self, user_id: str, call_id: Any) -> dict | None:
+        """The call, or None when there is none the requester may see: for a page that asks whether a call runs
+        (a space's, on load), "no call" is an answer, not an error. A call the requester is not a party of answers
+        None too, exactly as a call that does not exist, so ids cannot be probed with it either."""
+        call_id = parse_call_id(call_id)
+        try:
+            return self._accessible_call(user_id, call_id).to_json(user_id)
+        except CallNotFound:  # none, not theirs, or removed between the check and the read
+            return None
+
     def create(self, user_id: str, call_id: Any, args: Mapping[str, Any]) -> dict:
         call_id = parse_call_id(call_id)
         owner_type = parse_choice(args, "ownerType", OWNER_TYPES)

@@ -406,6 +406,8 @@ REMOTE_COMMANDS: dict[str, Callable[[WebSocketSession, dict], Any]] = {
     # ours: the calls ringing for the user now, which a tab told to refresh (docs/protocol.md, Resume) shows
     "get_ringing_calls": lambda session, frame: session.ctx.commands.get_ringing_calls(session.user_id),
     "get": lambda session, frame: session.ctx.commands.get(session.user_id, frame.get("callId")),
+    # ours: the call or null (none, or not the user's to see): a page learns "no call" without an error frame
+    "find": lambda session, frame: session.ctx.commands.find(session.user_id, frame.get("callId")),
     "create": lambda session, frame: session.ctx.commands.create(session.user_id, frame.get("callId"), frame),
     "delete": lambda session, frame: session.ctx.commands.delete(session.user_id, frame.get("callId")),
     "update": WebSocketSession._update,

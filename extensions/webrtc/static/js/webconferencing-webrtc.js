@@ -184,12 +184,8 @@
      */
     webConferencing.onStateRefresh(function() {
       function read(callId, then) {
-        webConferencing.getCall(callId).then(then, function(err) {
-          if (err && err.code === "NOT_FOUND_ERROR") {
-            then(null);
-          } else {
-            log.warn("Call not read after a reconnection: " + callId, err);
-          }
+        webConferencing.findCall(callId).then(then, function(err) { // null: the call is gone
+          log.warn("Call not read after a reconnection: " + callId, err);
         });
       }
       Object.keys(placing).forEach(function(callId) {

@@ -92,6 +92,13 @@
     getCall: function(id) {
       return transport.request({ type: "call", command: "get", callId: id });
     },
+    /**
+     * The call, or null when there is none this user may see (docs/protocol.md, `find`): for asking whether a call
+     * runs (a space's page on load) without a NOT_FOUND error on the socket when none does.
+     */
+    findCall: function(id) {
+      return transport.request({ type: "call", command: "find", callId: id });
+    },
     addCall: function(id, info) {
       var frame = { type: "call", command: "create", callId: id };
       Object.keys(info || {}).forEach(function(key) {

@@ -74,8 +74,9 @@
     }
 
     function refresh() {
-      api.getCall(callId).then(show, function() {
-        show(null); // none, or not ours to see
+      // null: no call (or none this user may see), an answer and not an error (a newcomer's devtools stay quiet)
+      api.findCall(callId).then(show, function() {
+        show(null);
       });
     }
 
