@@ -231,6 +231,13 @@
       onAccept: function(call, isGroup) {
         openCall(call, isGroup ? call.title : call.owner.title);
       },
+      // a group call with maxParticipants in it rings nobody else: its dialog says it is full, until a place frees
+      capacity: function() {
+        return maxParticipants();
+      },
+      fullText: function(joined, max) {
+        return message("webrtc.incoming.full", [joined, max]);
+      },
       log: log
     });
 
@@ -252,10 +259,15 @@
       } else if (update.eventType === "call_joined") {
         if (update.part && update.part.id === me() && !call) {
           incomingCalls.stopRinging(callId); // answered in another tab
+        } else if (update.part && update.part.id !== me()) {
+          incomingCalls.participantsChanged(callId); // its last place may be taken now
         }
       } else if (update.eventType === "call_leaved") {
         if (call && update.part && update.part.id !== me()) {
           call.userLeft(update.part.id);
+        }
+        if (update.part && update.part.id !== me()) {
+          incomingCalls.participantsChanged(callId); // a place may be free again
         }
       }
     }

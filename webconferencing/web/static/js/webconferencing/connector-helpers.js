@@ -222,8 +222,16 @@
      *   onAccept(call, isGroup)  after the dialog is gone
      *   log               the connector's log (getLog(type))
      *   provider          the provider type whose calls these are (default: prefix)
-     * Returns {incoming(callId, update), stopRinging(callId)}: pass the `call_state: started` event as `update` (for
-     * its caller); stop it when the call stops or is answered in another tab.
+     *   capacity(call)    optional: the most participants joined in one call at once (the server refuses more:
+     *                     CALL_FULL_ERROR), or null for no limit
+     *   fullText(joined, max)  with capacity: the dialog's line for a full call ("The call is full (4 of 4)")
+     * A call that is full (as many joined as its capacity, this user not among them) shows its dialog without ring
+     * nor notice, the full line in place of a usable Accept: the server would refuse the join. It turns back into a
+     * normal dialog (Accept usable, still silent) when a place frees, and silent and full when the last place is
+     * taken while it rings: pass every `call_joined` / `call_leaved` of someone else to participantsChanged(id).
+     * Returns {incoming(callId, update), stopRinging(callId), participantsChanged(callId)}: pass the
+     * `call_state: started` event as `update` (for its caller); stop it when the call stops or is answered in
+     * another tab.
      * After a reconnection that missed events (onStateRefresh) it reloads the calls ringing for the user by itself:
      * the dialogs of calls that no longer ring close (and their ring stops), a call that rings now gets its dialog.
      */
@@ -277,6 +285,76 @@
         })[0] || null;
       }
 
+      /** {joined, max} when the call has no place left for this user (see `capacity`), else null. */
+      function fullness(call) {
+        var max = util.isFunction(options.capacity) ? options.capacity(call) : null;
+        if (!max) {
+          return null;
+        }
+        var me = session.user().id;
+        var joined = (call.participants || []).filter(function(part) {
+          return part.state === "joined";
+        });
+        var meIn = joined.some(function(part) {
+          return part.id === me;
+        });
+        return !meIn && joined.length >= max ? { joined: joined.length, max: max } : null;
+      }
+
+      /** Ring, with the tab title and the notice (a dialog that may ring and is not full). */
+      function startRinging(entry) {
+        entry.dialog.setAttribute("data-ring", "true");
+        entry.ringtone.start();
+        entry.attention = ringAttention(entry.dialog, entry.ringtone, entry.actions);
+        entry.notice = dialogs.noticeInfo(options.noticeTitle, entry.caller);
+      }
+
+      function silence(entry) {
+        entry.dialog.setAttribute("data-ring", "false");
+        entry.ringtone.stop();
+        entry.attention();
+        entry.attention = function() {};
+        var hint = entry.dialog.querySelector(".webconferencing-ring-blocked");
+        if (hint) {
+          hint.remove();
+          entry.dialog.classList.remove("ring-blocked");
+        }
+        if (entry.notice) {
+          entry.notice.remove();
+          entry.notice = null;
+        }
+      }
+
+      /** Show the dialog full (silent, Accept unusable, the full line) or not (Accept usable). */
+      function showFullness(entry, full) {
+        entry.dialog.setAttribute("data-full", full ? "true" : "false");
+        entry.full.hidden = !full;
+        entry.full.textContent = full ? String(options.fullText(full.joined, full.max)) : "";
+        entry.accept.disabled = Boolean(full);
+        entry.accept.hidden = Boolean(full);
+        if (full) {
+          silence(entry);
+          if (entry.dialog.contains(document.activeElement) || document.activeElement === document.body) {
+            entry.decline.focus();
+          }
+        }
+      }
+
+      /** Someone else joined or left a call that rings here: it may have become full, or got a place again. */
+      function participantsChanged(id) {
+        if (!ringing[id] || !util.isFunction(options.capacity)) {
+          return;
+        }
+        api.getCall(id).then(function(call) {
+          var entry = ringing[id];
+          if (entry && call.state === "started") {
+            showFullness(entry, fullness(call));
+          }
+        }).catch(function(err) {
+          providerLog.debug("Incoming call not read again: " + id, err);
+        });
+      }
+
       function show(call, ring, callerId) {
         var id = call.id;
         var isGroup = isGroupCall(id);
@@ -299,8 +377,13 @@
         accept.type = decliner.type = "button";
         actions.appendChild(accept);
         actions.appendChild(decliner);
+        // the call has no place left: said at once, and no Accept bound to fail (see `capacity`)
+        var fullLine = el("div", prefix + "-incoming-full");
+        fullLine.setAttribute("role", "status");
+        fullLine.hidden = true;
         dialog.appendChild(title);
         dialog.appendChild(el("div", prefix + "-incoming-caller", caller));
+        dialog.appendChild(fullLine);
         dialog.appendChild(actions);
         accept.addEventListener("click", function() {
           stopRinging(id);
@@ -310,17 +393,19 @@
           decline(id);
         });
         document.body.appendChild(dialog);
-        // a modal: backdrop, focus on Accept and kept in the dialog; Escape declines, as the Decline button does
+        var full = fullness(call);
         var entry = { dialog: dialog, ringtone: ringTone(options.ringFrequency, providerLog), notice: null,
-          attention: function() {},
-          modal: dialogs.modal(dialog, { focus: accept, onEscape: function() {
-            decline(id);
-          } }) };
+          attention: function() {}, caller: caller, actions: actions, accept: accept, decline: decliner,
+          full: fullLine, modal: null };
+        showFullness(entry, full);
+        // a modal: backdrop, focus on Accept (Decline when full) and kept in the dialog; Escape declines, as the
+        // Decline button does
+        entry.modal = dialogs.modal(dialog, { focus: full ? decliner : accept, onEscape: function() {
+          decline(id);
+        } });
         ringing[id] = entry;
-        if (ring) {
-          entry.ringtone.start();
-          entry.attention = ringAttention(dialog, entry.ringtone, actions);
-          entry.notice = dialogs.noticeInfo(options.noticeTitle, caller);
+        if (ring && !full) {
+          startRinging(entry);
         }
       }
 
@@ -388,7 +473,7 @@
         });
       });
 
-      return { incoming: incoming, stopRinging: stopRinging };
+      return { incoming: incoming, stopRinging: stopRinging, participantsChanged: participantsChanged };
     }
 
     return { incomingCalls: incomingCalls };
