@@ -24,6 +24,8 @@ ORGANISATION = {
          "ims": {"webrtc": "ben"}},
         {"id": "cat", "firstName": "Cat", "lastName": "Clark", "password": "gtn", "status": "available",
          "ims": {"webrtc": "cat"}},
+        {"id": "dan", "firstName": "Dan", "lastName": "Davis", "password": "gtn", "status": "available",
+         "ims": {"webrtc": "dan"}},  # no member of the space: invited by the call's link
     ],
     "spaces": [{"prettyName": "crowd", "title": SPACE_TITLE, "members": ["ann", "ben", "cat"], "managers": ["ann"]}],
 }
@@ -99,6 +101,28 @@ def test_the_dialog_of_a_call_that_gets_full_says_so_stops_ringing_and_offers_no
     assert cat.title() == ben.title()  # no "Incoming call" in the tab's title any more
     assert cat.locator(".webrtc-incoming img").count() == 0
     assert_no_script_ran(ann, ben, cat)
+
+
+def test_who_is_rung_while_the_call_is_already_full_gets_its_dialog_full_and_silent_at_once(crowd, server,
+                                                                                             media_browser):
+    ann, ben, cat = crowd
+    fill_the_call(ben, cat)
+    dan = signed_in_page(media_browser, server.base_url, "dan", "/portal/people")
+    try:
+        wait_provider_ready(dan, "webrtc")
+        invite_id = ann.evaluate("""id => webConferencing.rest("PUT", "/invites/" + id,
+            {invites: [{id: "dan", type: "user"}]}).then(answer => answer.invitation.invitationId)""", CALL)
+        link = dan.context.new_page()
+        link.goto(f"/portal/call/{CALL}?invite={invite_id}")  # accepting the link makes him a participant: rung
+        dialog = incoming(dan)
+        expect(dialog).to_have_attribute("data-full", "true")
+        expect(dialog).to_have_attribute("data-ring", "false")
+        expect(dialog.locator(".webrtc-incoming-full")).to_have_text(FULL_TEXT)
+        expect(dialog.locator("button.accept")).to_be_hidden()
+        expect(dan.locator(".webconferencing-notice")).to_have_count(0)
+        assert_no_script_ran(dan, link)
+    finally:
+        dan.context.close()
 
 
 def test_when_a_place_frees_the_dialog_offers_accept_again_and_accepting_joins(crowd):

@@ -239,6 +239,8 @@
       var providerLog = options.log || parts.log.getLog("webconferencing");
       var ringing = {}; // callId -> {dialog, ringtone, notice}
       var stoppedWhileAsking = {}; // callId -> true: stopped (answered, declined, ended) while incoming() was asking
+      var asking = {}; // callId -> true while incoming() reads the call and the user's status, before its dialog
+      var changedWhileAsking = {}; // callId -> true: someone joined or left meanwhile (its read may be stale)
 
       function isGroupCall(id) {
         return id.indexOf("g/") === 0;
@@ -342,7 +344,13 @@
 
       /** Someone else joined or left a call that rings here: it may have become full, or got a place again. */
       function participantsChanged(id) {
-        if (!ringing[id] || !util.isFunction(options.capacity)) {
+        if (!util.isFunction(options.capacity)) {
+          return;
+        }
+        if (!ringing[id]) {
+          if (asking[id]) {
+            changedWhileAsking[id] = true; // read again once its dialog shows
+          }
           return;
         }
         api.getCall(id).then(function(call) {
@@ -417,6 +425,8 @@
         providerLog.info("Incoming call: " + id);
         var me = session.user().id;
         delete stoppedWhileAsking[id];
+        delete changedWhileAsking[id];
+        asking[id] = true;
         api.getCall(id).then(function(call) {
           if (call.state !== "started" || (call.ownerType === "user" && call.owner.id === me)) {
             return; // our own 1:1 call, placed from another tab
@@ -435,6 +445,12 @@
           });
         }).catch(function(err) {
           providerLog.error("Failed to get incoming call: " + id, err);
+        }).then(function() {
+          delete asking[id];
+          if (changedWhileAsking[id]) {
+            delete changedWhileAsking[id];
+            participantsChanged(id);
+          }
         });
       }
 
