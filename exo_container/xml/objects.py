@@ -57,28 +57,77 @@ BASE_VALUES = ("string", "int", "long", "boolean", "date", "double", "map", "col
 
 class OrderedSet(collections.abc.MutableSet):
     """A set that iterates in insertion order (Java's LinkedHashSet; HashSet order is
-    unspecified in Java, document order is the deterministic choice here)."""
+    unspecified in Java, document order is the deterministic choice here).
+
+    Membership is a Java set's: a Java set takes any object. Items Python can hash are
+    members by equality, as usual; an item it cannot hash is a member by value when it is
+    a list, set or map (Java's ``List``, ``Set`` and ``Map`` hash their content) and by
+    identity otherwise, as a Java object that does not override ``hashCode`` is (a
+    dataclass object, say the ``ICEServer`` objects the original WebRTC connector puts in
+    a ``java.util.LinkedHashSet``). An equal item added again keeps the first one."""
 
     def __init__(self, items: Iterable[Any] = ()):
-        self._items: dict[Any, None] = dict.fromkeys(items)
+        self._items: dict[Any, Any] = {}  # membership key -> the item
+        for item in items:
+            self.add(item)
 
     def __contains__(self, item: object) -> bool:
-        return item in self._items
+        return _member_key(item) in self._items
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._items)
+        return iter(self._items.values())
 
     def __len__(self) -> int:
         return len(self._items)
 
     def add(self, item: Any) -> None:
-        self._items[item] = None
+        self._items.setdefault(_member_key(item), item)
 
     def discard(self, item: Any) -> None:
-        self._items.pop(item, None)
+        self._items.pop(_member_key(item), None)
 
     def __repr__(self) -> str:
-        return f"OrderedSet({list(self._items)!r})"
+        return f"OrderedSet({list(self._items.values())!r})"
+
+
+@dataclasses.dataclass(frozen=True)
+class _ByValue:
+    """The membership key of an unhashable list, set or map: its content's keys."""
+
+    kind: str
+    content: Any
+
+
+class _ByIdentity:
+    """The membership key of an unhashable object: the object itself, compared by identity."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: Any):
+        self.item = item
+
+    def __hash__(self) -> int:
+        return id(self.item)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _ByIdentity and other.item is self.item
+
+
+def _member_key(item: Any) -> Any:
+    """What an item of an :class:`OrderedSet` is told apart by (see there)."""
+    try:
+        hash(item)
+    except TypeError:
+        pass
+    else:
+        return item
+    if isinstance(item, list):
+        return _ByValue("list", tuple(map(_member_key, item)))
+    if isinstance(item, collections.abc.Set):
+        return _ByValue("set", frozenset(map(_member_key, item)))
+    if isinstance(item, collections.abc.Mapping):
+        return _ByValue("map", frozenset((_member_key(k), _member_key(v)) for k, v in item.items()))
+    return _ByIdentity(item)
 
 
 _LISTS = {f"java.util.{n}" for n in ("ArrayList", "LinkedList", "Vector", "Stack")} | {
@@ -210,7 +259,7 @@ class ObjectBuilder:
         if type_name in _SETS:
             if type_name in _SORTED:
                 items = self._sorted(element, items, type_name)
-            return self._hashable(element, OrderedSet, items)
+            return OrderedSet(items)  # takes any item, as a Java set does
         if not self.ctx.run_code and not is_kernel_class(type_name):
             return items  # a project's own collection class is not loaded: its items as a list
         cls = self._class(element, type_name)
