@@ -250,6 +250,7 @@ class ExoContainer:
         for key, instance in (instances or {}).items():
             self.register_component_instance(key, instance)
         self._create_lifecycle_plugins()
+        self._load_component_lifecycle_plugins()
         for config in self.configuration.components.values():
             self._register_configured(config)
         self._warn_unknown_targets()
@@ -651,6 +652,20 @@ class ExoContainer:
                 self._lifecycle_plugins.append(self._build_plugin(config))
             except ConfigurationError as exc:
                 self._problem(exc)
+
+    def _load_component_lifecycle_plugins(self) -> None:
+        """A component-lifecycle-plugin is vestigial (the kernel builds it and never calls it), but the kernel
+        loads its class, and one it cannot load is an ERROR in its log: so is it here, rather than a typo
+        passing unseen. Project code is only loaded when it may run."""
+        for config in self.configuration.component_lifecycle_plugins:
+            if not self.run_code and not is_kernel_class(config.type):
+                continue
+            try:
+                load_class(config.type)
+            except ClassNotFound as exc:
+                self._problem(ConfigurationError(
+                    f"Component lifecycle plugin {config.type}: class not found: {exc}; plugin skipped",
+                    *_where(config.source)))
 
     def _call_lifecycle_plugins(self, callback: str) -> None:
         camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), callback)
