@@ -339,8 +339,17 @@ class ExoContainer:
             )
             return
         key: Key = config.effective_key
+        if config.multi_instance and config.key is None:
+            # the kernel throws UnsupportedOperationException from its registration loop: its container does not start
+            self._problem(ConfigurationError(
+                f"Component {config.effective_key}: <multi-instance>true</multi-instance> is no longer supported "
+                "(the kernel refuses it, 'Multi-instance isn't allowed anymore', and its container does not start); "
+                "component skipped", *_where(config.source)))
+            return
         if config.key is None:
             key = implementation  # key defaults to type, which just loaded
+        elif config.multi_instance:
+            pass  # the kernel's class-key registration throws for it, and falls back to the String key
         else:
             try:
                 key_class = load_class(config.key)
