@@ -325,3 +325,58 @@ def test_extension_components_and_a_connector_plugin_of_another_extension_with_t
         ["locale.jitsi.Jitsi"]]
     assert isinstance(portal.external_plugins["org.exoplatform.commons.addons.AddOnService"].plugins[0]
                       .init_params.get_object_param("WebConferencingPortlet").object, UnbuiltObject)
+
+
+# --- eXo Platform's root configuration: the default portal definition ------------------------------------------
+
+PLATFORM_DEPENDENCIES = [
+    "eXoResources", "portal", "dashboard", "exoadmin", "eXoGadgets", "eXoGadgetServer", "rest", "web",
+    "eXoDMSGadgets", "eXoStaticResources", "eXoDMSResources", "eXoWCMResources", "ecmexplorer", "ecmadmin",
+    "ecm-wcm-extension", "presentation", "formgenerator", "newsletter", "searches", "platform-extension"]
+
+
+@pytest.fixture
+def platform_dir(tmp_path: Path) -> Path:
+    """eXo Platform's conf/configuration.xml (misspelled kernel_1_1, no XML declaration) as a root configuration."""
+    shutil.copy(REAL / "platform" / "conf" / "configuration.xml", tmp_path / "configuration.xml")
+    (tmp_path / "portal").mkdir()
+    (tmp_path / "portal" / "configuration.properties").write_text("foo=bar\nsample=${unset.here:from-file}\n",
+                                                                  encoding="latin-1")
+    return tmp_path
+
+
+def test_platform_default_definition_keeps_the_unprofiled_dependencies_in_order(platform_dir):
+    deployment = load(platform_dir / "configuration.xml", extensions_dirs=[], run_code=False)
+
+    assert deployment.dependencies == PLATFORM_DEPENDENCIES
+    assert deployment.problems == []
+
+
+def test_platform_profiled_collection_values_join_with_their_profile(platform_dir):
+    deployment = load(platform_dir / "configuration.xml", extensions_dirs=[], run_code=False, profiles=["social"])
+
+    social = ["eXoResourcesSocial", "social", "space", "profile", "social-ext"]
+    assert deployment.dependencies == [*PLATFORM_DEPENDENCIES[:-1], *social, "platform-extension"]
+
+
+def test_platform_settings_come_from_init_params_the_map_and_the_external_file(platform_dir):
+    # Java: a bare externalSettingsPath of the default definition is looked for in ${exo-conf}/portal/ first; its
+    # values are ${}-resolved when merged over the definition's settings map
+    config = load(platform_dir / "configuration.xml", extensions_dirs=[], run_code=False).portal_container_config
+
+    assert (config.default_portal_container, config.get_setting("rest", "portal"),
+            config.get_setting("realm", "portal")) == ("portal", "rest", "gatein-domain")
+    assert (config.get_setting("foo", "portal"), config.get_setting("sample", "portal")) == ("bar", "from-file")
+
+
+def test_platform_external_settings_file_missing_is_an_error_and_the_boot_goes_on(platform_dir):
+    # Java: getURL("configuration.properties") is relative to the root file; opening it fails: ERROR "Cannot load
+    # property file", the definition keeps its own settings
+    (platform_dir / "portal" / "configuration.properties").unlink()
+
+    deployment = load(platform_dir / "configuration.xml", extensions_dirs=[], run_code=False)
+
+    assert [str(p) for p in deployment.problems] == [
+        f"{platform_dir / 'configuration.properties'}: external settings configuration.properties of portal portal "
+        "not found"]
+    assert deployment.portal_container_config.get_setting("sample", "portal") == "value"
