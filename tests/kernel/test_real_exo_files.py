@@ -191,6 +191,31 @@ def test_sample_21_profiled_top_level_elements_all_load_with_one_of_their_profil
     assert ([url for url, _ in config.imports], config.remove_configuration) == (["2"], ["1"])
 
 
+def test_trim_value_without_namespace_every_value_trimmed_and_a_native_array():
+    # Java (TestConfigurationXML.testTrimValue): every String trimmed; MyObject's field1..field8 = "string-value", 1,
+    # 1L, 1.0, true, {entry-name: entry-value}, a HashSet {string-value}, int[]{1}; <priority> 1 </priority> is 1
+    config = parse(KERNEL / "test-trim-value.xml")
+
+    assert list(config.components) == ["component-key1", "component-type2"]
+    assert config.components["component-key1"].init_params.get_properties_param(
+        "component-key1-properties-param-name").properties == {
+        "component-key1-properties-param-prop-name": "component-key1-properties-param-prop-value"}
+    component = config.components["component-type2"]
+    assert [(p.name, p.set_method, p.type, p.priority) for p in component.plugins] == [
+        ("component-plugins-name", "set-method-name", "component-plugins-type", 1)]
+    obj = component.init_params.get_object_param("component-key2-object-param-name").object
+    assert obj.type == "org.exoplatform.xml.test.TestConfigurationXML$MyObject"
+    assert obj.fields == {"field1": "string-value", "field2": 1, "field3": 1, "field4": 1.0, "field5": True,
+                          "field6": {"entry-name": "entry-value"}, "field7": {"string-value"}, "field8": [1]}
+    assert [p.type for p in config.container_lifecycle_plugins] == ["container-lifecycle-plugin-type"]
+    assert config.component_lifecycle_plugins[0].init_params.get_values_param(
+        "component-lifecycle-plugin-values-param-name").values == [
+        "component-lifecycle-plugin-values-param-value1", "component-lifecycle-plugin-values-param-value2"]
+    assert list(config.external_plugins) == ["target-component-name"]
+    assert ([url for url, _ in config.imports], config.remove_configuration) == (
+        ["import-value"], ["remove-configuration-value"])
+
+
 # --- the web conferencing add-on and its connectors ------------------------------------------------------------
 
 def test_web_conferencing_portal_configuration_without_header_loads():
