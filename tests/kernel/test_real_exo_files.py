@@ -216,6 +216,30 @@ def test_trim_value_without_namespace_every_value_trimmed_and_a_native_array():
         ["import-value"], ["remove-configuration-value"])
 
 
+TEST_EXO_CONTAINER = "org.exoplatform.container.TestExoContainer$"
+
+
+def test_exo_container_test_file_loads_its_unprofiled_part_with_negative_priorities():
+    # a misspelled 1_2 document (www.exoplaform.org)
+    config = parse(KERNEL / "test-exo-container.xml")
+
+    assert [c.type.removeprefix(TEST_EXO_CONTAINER) for c in config.components.values()] == [
+        "MyCounter", "MyMTClass", "MyClass", "SOE1", "SOE2"]
+    assert [(p.type.removeprefix(TEST_EXO_CONTAINER), p.priority) for p in config.container_lifecycle_plugins] == [
+        ("MyContainerLifecyclePlugin1", 0), ("MyContainerLifecyclePlugin2", -10), ("MyContainerLifecyclePlugin3", -5)]
+    assert config.external_plugins == {}
+
+
+def test_exo_container_test_file_profiles_on_external_plugins_work_in_a_1_2_document():
+    # the 1_2 XSD has no profiles attribute on external-component-plugins; the runtime honours it in every version
+    config = parse(KERNEL / "test-exo-container.xml", profiles={"testStackOverflowError"})
+
+    service = config.components[TEST_EXO_CONTAINER + "MyService"]
+    assert service.type == TEST_EXO_CONTAINER + "MyServiceImpl"
+    block = config.external_plugins[TEST_EXO_CONTAINER + "MyService"]
+    assert [(p.name, p.description) for p in block.plugins] == [("test.plugin", "User - Ticket Authenticator")]
+
+
 # --- the web conferencing add-on and its connectors ------------------------------------------------------------
 
 def test_web_conferencing_portal_configuration_without_header_loads():
