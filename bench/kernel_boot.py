@@ -12,9 +12,11 @@ and a properties-param); prints the CPU time of a bare ``lxml.etree.parse`` and 
 ``exo-container check`` (best of a few interleaved runs, CPU time so that other processes
 on the machine count less), their ratio (target: at most 5x) and the load it ran under,
 and the peak memory each adds to a fresh process (issue 10: 151 MB before the streaming
-reader; target: half).
+reader; target: half). With ``--instructions``, also the instructions each executes (counted
+by ``valgrind --tool=callgrind``, a minute or two): unlike time, the count does not depend on
+what else the machine is running.
 
-    python bench/kernel_boot.py [--profile] [--large N] [--runs N] [--no-large]
+    python bench/kernel_boot.py [--profile] [--large N] [--runs N] [--no-large] [--instructions]
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ import io
 import logging
 import os
 import pstats
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -145,13 +149,35 @@ def peak_mb(mode: str, path: Path) -> float:
     return float(done.stdout.strip())
 
 
+# the same imports and file read in each, so that subtracting the first leaves the parse or the check
+_COUNTED = """
+import io, logging, sys
+from lxml import etree
+from exo_container.cli import main
+logging.getLogger("exo_container").setLevel(logging.ERROR)
+data = open(sys.argv[2], "rb").read()
+if sys.argv[1] == "bare":
+    etree.parse(sys.argv[2])
+elif sys.argv[1] == "check":
+    main(["check", sys.argv[2]], out=io.StringIO())
+"""
+
+
+def instructions(mode: str, path: Path, folder: Path) -> int:
+    """Instructions a fresh interpreter executes (valgrind's callgrind) for ``mode``: "none"
+    (start, imports, the file read), "bare" or "check" on top of that."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}",
+                           sys.executable, "-c", _COUNTED, mode, str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+
 def cpu(action) -> float:
     start = time.process_time()
     action()
     return time.process_time() - start
 
 
-def run_large(root: Path, components: int, runs: int) -> None:
+def run_large(root: Path, components: int, runs: int, count_instructions: bool) -> None:
     from lxml import etree
 
     from exo_container.cli import main as exo_container
@@ -173,6 +199,15 @@ def run_large(root: Path, components: int, runs: int) -> None:
           f"{'met' if ratio <= 5 else 'MISSED'}; median of the runs' own ratios {pairs:.1f}x)")
     print(f"  peak memory added: bare parse {peak_mb('bare', path):.0f} MB, check {peak_mb('check', path):.0f} MB "
           "(151 MB before; target <= 75 MB)")
+    if count_instructions:
+        if shutil.which("valgrind") is None:
+            print("  instructions: valgrind not found")
+            return
+        base = instructions("none", path, root)
+        bare_count = instructions("bare", path, root) - base
+        check_count = instructions("check", path, root) - base
+        print(f"  instructions (callgrind): bare lxml parse {bare_count / 1e6:,.0f} M, exo-container check "
+              f"{check_count / 1e6:,.0f} M ({check_count / bare_count:.2f}x)")
 
 
 def main() -> None:
@@ -182,6 +217,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20000, metavar="N", help="components in the large file")
     parser.add_argument("--no-large", action="store_true", help="skip the large-file measurement")
     parser.add_argument("--runs", type=int, default=5, metavar="N", help="bare parse / check pairs to run")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of the bare parse and of the check (valgrind)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -203,7 +240,7 @@ def main() -> None:
     print(f"  target < 1000 ms: {'met' if times['total'] < 1 else 'MISSED'}")
     if not args.no_large:
         with tempfile.TemporaryDirectory() as tmp:
-            run_large(Path(tmp), args.large, args.runs)
+            run_large(Path(tmp), args.large, args.runs, args.instructions)
 
 
 if __name__ == "__main__":
