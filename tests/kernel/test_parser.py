@@ -81,6 +81,25 @@ def test_malformed_xml_names_file_and_line():
     assert "mismatch" in message
 
 
+def rejected(document: str) -> list[tuple[int, str]]:
+    with pytest.raises(ConfigurationError) as e:
+        parse_configuration(document.encode(), url="test.xml", properties=PropertyStore())
+    return [(p.line, p.message.partition(" (")[0].partition(":")[0]) for p in e.value.problems]
+
+
+def test_problems_of_an_element_that_ended_just_before_a_syntax_error_are_listed_with_it():
+    # the next element never starts: the reading must still know the component had ended
+    document = (f'<configuration xmlns="{ns.KERNEL_1_3}">\n<component><type>A</type>\n<bogus/></component>'
+                "</configuraton>\n")
+    assert rejected(document) == [(3, "unknown element <bogus> in <component>"), (3, "malformed XML")]
+
+
+def test_an_element_a_syntax_error_interrupts_is_not_read():
+    document = (f'<configuration xmlns="{ns.KERNEL_1_3}">\n<component><type>A</type>\n<bogus/></component>\n'
+                "<component><type>B</type>\n<bogus/>\n<</component>\n</configuration>\n")
+    assert rejected(document) == [(3, "unknown element <bogus> in <component>"), (6, "malformed XML")]
+
+
 def test_xxe_external_entity_is_rejected():
     xml = (b'<?xml version="1.0"?>\n<!DOCTYPE configuration [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
            b'<configuration><component><type>&xxe;</type></component></configuration>')
