@@ -1,6 +1,7 @@
 """Calls driven through the websocket protocol (docs/protocol.md) against a real server: the acceptance scenarios."""
 from __future__ import annotations
 
+import re
 import time
 
 from .harness import call_channel, is_event, user_channel
@@ -147,13 +148,15 @@ def test_tab_closed_without_leaving_leaves_its_calls_after_the_grace_period(logi
     assert caller.call("get", callId=call_id)["code"] == "NOT_FOUND_ERROR"
 
 
-def test_a_tab_gone_from_an_ended_call_leaves_the_next_call_of_the_same_id_alone(login):
+def test_a_tab_gone_from_an_ended_call_leaves_the_next_call_of_the_same_id_alone(login, server):
     caller, callee = listening_tab(login("jack")), login("paul").tab()
     call_id = peer_call(caller, "paul")
     assert callee.call("update", callId=call_id, state="joined")["type"] == "result"
     assert caller.call("update", callId=call_id, state="stopped")["type"] == "result"  # hung up: deleted
     caller.message(user_channel("jack"), is_event("call_state", call_id, callState="stopped"))
     callee.close()  # paul's call window closes; its grace period runs
+    # the server no longer counts the ended call among the tab's calls
+    server.wait_for_log(re.escape(f"client {callee.client_id} of paul: connected -> in grace (drop: no calls)"))
 
     assert peer_call(caller, "paul") == call_id  # jack calls again: a new call, same id
 

@@ -407,9 +407,17 @@ class ChannelHub:
             return
         event = data.get("eventType")
         if event == EVENT_CALL_STATE and data.get("callState") == "stopped":
+            self._forget_joined(user_id, data["callId"])
             self.revalidate(user_id, data["callId"])
         elif event == EVENT_CALL_LEAVED and (data.get("part") or {}).get("id") == user_id:
             self.revalidate(user_id, data["callId"])
+
+    def _forget_joined(self, user_id: str, call_id: str) -> None:
+        """A stopped call is no longer one this user's tabs are in: a tab dropped later must not count it among the
+        calls it leaves (the id may be a new call's by then; the lifecycle ignores such a leave anyway)."""
+        with self._lock:
+            for client in self._by_user.get(user_id, ()):
+                client.joined.discard(call_id)
 
     def revalidate(self, user_id: str, call_id: str) -> None:
         """End this user's subscriptions to the call's channel here if they may no longer use it."""
