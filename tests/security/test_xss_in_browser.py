@@ -240,8 +240,9 @@ def test_an_error_message_quoting_a_call_id_is_shown_as_text(server, browser):
             webConferencing.getLog("myconnector").showError("Failed to get call", err, "Call failed");
             return err.message;
         })""", bad_id)  # the dialog stays until closed: its promise is not awaited
-        assert payload(22) in message  # the server quotes the id it did not find
-        expect(mary.locator(".webconferencing-dialog.error .webconferencing-dialog-message")).to_have_text(message)
+        assert payload(22) in message  # the server quotes the id it did not find (for the log: issue 11)
+        expect(mary.locator(".webconferencing-dialog.error .webconferencing-dialog-message")).to_have_text(
+            "Not found: the call may have ended, or this was removed.")  # the page's text of NOT_FOUND_ERROR
         assert_nothing_ran(mary)
     finally:
         close(mary)

@@ -154,3 +154,36 @@ def test_a_french_text_has_the_placeholders_of_its_english_text(english):
     assert {key: sorted(set(placeholders.findall(text)))
             for key, text in load_properties_file(english).items() if key in french} == {
         key: sorted(set(placeholders.findall(text))) for key, text in french.items()}
+
+
+# An error's own message is English (the server's is for logs and API clients): shown to a person, it is the text of
+# its code, `webConferencing.errorText(err)` (error-texts.js). These put the raw one in the page.
+SHOWN = re.compile(r"""\.textContent\s*=|\bsetContent\(|\b(?:show(?:Info|Warn|Error|Confirm)|notice(?:Info|Warn|Error)|"""
+                   r"""say\w*|hangup|end|setState)\(|\bmessage\(\s*["']""")
+RAW_ERROR = re.compile(r"""\b(?:err|error|exc|reason|e)\.(?:message|statusText)\b(?!\s*\()|\butil\.errorText\(""")
+
+
+def raw_errors_shown(script: Path, root: Path = ROOT) -> list[str]:
+    """``file:line: statement`` for every statement that shows an error's raw message (outside log calls)."""
+    return [f"{script.relative_to(root)}:{number}: {statement.strip()}"
+            for number, statement in statements(script.read_text(encoding="utf-8"))
+            if SHOWN.search(statement) and RAW_ERROR.search(statement) and not DEVELOPER.search(statement)]
+
+
+@pytest.mark.parametrize("script", shipped_scripts(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_shipped_script_shows_an_error_by_its_translated_text_never_by_its_raw_message(script):
+    assert raw_errors_shown(script) == []
+
+
+def test_the_scan_finds_a_raw_error_message_put_in_the_page(tmp_path):
+    script = tmp_path / "errors.js"
+    script.write_text("\n".join([
+        "error.textContent = err.message;",
+        "say(message(\"webconferencing.callPage.failed\", [util.errorText(err)]), \"failed\");",
+        "webConferencing.showError(title, e.message);",
+        "error.textContent = webConferencing.errorText(err);",
+        "log.error(\"Failed: \" + err.message, err);",
+        "var text = err.message;",
+    ]), encoding="utf-8")
+    assert [line.split(": ", 1)[0] for line in raw_errors_shown(script, tmp_path)] == [
+        "errors.js:1", "errors.js:2", "errors.js:3"]

@@ -40,8 +40,8 @@ LANGUAGE_FIELD = "language"
 # The core webConferencing module, one plain script per concept (no bundler), in load order: each part uses only
 # the parts before it; api.js builds the public `window.webConferencing`.
 CORE_SCRIPTS = tuple(f"js/webconferencing/{name}.js" for name in (
-    "util", "i18n", "session", "dialogs", "log", "transport", "rest", "providers", "buttons", "connector-helpers", "api",
-    "call-in-progress",
+    "util", "i18n", "error-texts", "session", "dialogs", "log", "transport", "rest", "providers", "buttons",
+    "connector-helpers", "api", "call-in-progress",
 ))
 
 bp = Blueprint("portal", __name__)

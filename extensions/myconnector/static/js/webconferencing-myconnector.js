@@ -221,7 +221,7 @@
       var url = (settings && settings.settingsUrl) || "/" + TYPE + "/settings";
       return fetch(webConferencing.getBaseUrl() + url, { credentials: "same-origin" }).then(function(response) {
         if (!response.ok) {
-          throw new Error(message("myconnector.settings.unavailable", [response.status]));
+          throw webConferencing.userError(message("myconnector.settings.unavailable", [response.status]));
         }
         return response.text();
       }).then(function(html) {
@@ -229,7 +229,7 @@
         // document (nothing in it loads or runs) and only its form element is moved into the page.
         var parsed = new DOMParser().parseFromString(html, "text/html").querySelector(".myconnector-settings");
         if (!parsed) {
-          throw new Error(message("myconnector.settings.notFound", [url]));
+          throw webConferencing.userError(message("myconnector.settings.notFound", [url]));
         }
         popup.replaceChildren(document.adoptNode(parsed));
         var form = popup.querySelector(".settingsForm");

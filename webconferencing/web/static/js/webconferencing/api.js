@@ -21,6 +21,7 @@
   var getLog = parts.log.getLog;
   var spooler = parts.log.spooler;
   var message = parts.i18n.message;
+  var errorTexts = parts.errorTexts;
   var log = getLog("webconferencing");
 
   var USER_CHANNEL = "/webconferencing/user/";
@@ -128,8 +129,8 @@
         }
         var running = providers.findProvider(call.providerType);
         var title = running && running.getTitle ? running.getTitle() : call.providerType;
-        return Promise.reject(util.clientError("CALL_CONFLICT_ERROR",
-          message("webconferencing.call.conflict", [title])));
+        return Promise.reject(errorTexts.userError(message("webconferencing.call.conflict", [title]),
+          "CALL_CONFLICT_ERROR"));
       }
     },
     updateUserCall: function(id, state) {
@@ -201,7 +202,14 @@
     },
     imAccount: helpers.imAccount,
     getLog: getLog,
-    errorText: util.errorText,
+    /**
+     * What a person reads about an error, in the page's language (error-texts.js): the text of its code (the
+     * server's, or the transport's CONNECTION_ERROR), or the generic one; never the server's English message, which
+     * is for the log. Plain text: put it in the page with textContent.
+     */
+    errorText: errorTexts.userText,
+    /** An Error whose `text`, already in the page's language, errorText and showError show as it is. */
+    userError: errorTexts.userError,
     showInfo: dialogs.showInfo,
     showWarn: dialogs.showWarn,
     showConfirm: dialogs.showConfirm,

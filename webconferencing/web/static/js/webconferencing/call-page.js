@@ -50,7 +50,7 @@
     var providerType = section.getAttribute("data-provider");
     var Call = callClass(providerType);
     if (!Call) {
-      return Promise.reject(new Error(message("webconferencing.callPage.unsupported", [providerType])));
+      return Promise.reject(webConferencing.userError(message("webconferencing.callPage.unsupported", [providerType])));
     }
     return webConferencing.getProvider(providerType).then(function(provider) {
       return webConferencing.getCall(callId).then(function(info) {

@@ -13,6 +13,7 @@
   var util = parts.util;
   var session = parts.session;
   var dialogs = parts.dialogs;
+  var userText = parts.errorTexts.userText;
 
   var LOG_FLUSH_MS = 2000;
   var LOG_BATCH = 20;
@@ -218,10 +219,13 @@
       return ref;
     };
 
-    /** Log an error and show it to the user with its reference (log message and user message may differ). */
+    /**
+     * Log an error and show it to the user with its reference. The log gets the error as it is (its English
+     * message); the user reads `showMessage`, or else the error's text in the page's language (error-texts.js).
+     */
     this.showError = function(logMessage, err, showTitle, showMessage) {
       if (!showMessage && err) {
-        showMessage = util.errorText(err);
+        showMessage = userText(err);
       }
       return self.error(logMessage, err).then(function(ref) {
         return dialogs.showError(showTitle, showMessage, ref);

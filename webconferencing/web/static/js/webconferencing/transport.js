@@ -344,7 +344,11 @@
       }
       delete state.pending[id];
       if (error) {
-        req.reject(util.clientError(error.code || "SERVER_ERROR", error.message || "Server error"));
+        var err = util.clientError(error.code || "SERVER_ERROR", error.message || "Server error");
+        if (typeof error.retryAfter === "number") {
+          err.retryAfter = error.retryAfter; // TOO_MANY_REQUESTS: the seconds to wait, which the user is told
+        }
+        req.reject(err);
       } else {
         req.resolve(data === undefined ? {} : data);
       }

@@ -13,7 +13,10 @@
 
   var parts = window.__webConferencingParts = {};
 
-  /** Text of an error of any shape: an Error, an {code, message} from the server, a string. */
+  /**
+   * Text of an error of any shape (an Error, an {code, message} from the server, a string) for the log: the raw,
+   * English message. What a person reads is error-texts.js's (public `webConferencing.errorText`).
+   */
   function errorText(err) {
     if (err) {
       if (err.message) {
