@@ -126,24 +126,9 @@
 
     // ******** Incoming calls ********
 
-    /**
-     * Back from a server restart, the `stopped` events of calls this tab placed or accepted may be lost: forget the
-     * calls that ended, or a new ring of the same call id would be taken for this tab's own (no dialog). Registered
-     * before incomingCalls, so these reads are answered before the core's look at the calls that ring now.
-     */
-    webConferencing.onStateRefresh(function() {
-      Object.keys(placing).forEach(function(callId) {
-        webConferencing.getCall(callId).then(function(call) {
-          if (call.state !== "started") {
-            delete placing[callId];
-          }
-        }, function(err) {
-          if (err && err.code === "NOT_FOUND_ERROR") {
-            delete placing[callId];
-          }
-        });
-      });
-    });
+    // Back from a server restart, the calls this tab placed or accepted that ended meanwhile are forgotten (their
+    // `stopped` events may be lost), before incomingCalls looks at what rings now.
+    webConferencing.forgetEndedCalls(placing, log);
 
     /** The core's incoming-call dialog; accepting opens the call window, which joins the call. */
     var incomingCalls = webConferencing.incomingCalls({

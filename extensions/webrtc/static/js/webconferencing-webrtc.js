@@ -178,36 +178,27 @@
     /**
      * Back from a server restart, the `stopped` event of a call running here may be lost (the other side hung up
      * through the new process while this tab was away): a call over on the server ends here as on that event (the
-     * overlay says so), and calls placed or ended meanwhile are forgotten, or a new ring of the same call id would
-     * be taken for this tab's own (no dialog). Registered before incomingCalls, so these reads are answered before
-     * the core's look at the calls that ring now.
+     * overlay says so), and the calls being placed that ended meanwhile are forgotten (forgetEndedCalls), or a new
+     * ring of the same call id would be taken for this tab's own (no dialog). Registered before incomingCalls, so
+     * these reads are answered before the core's look at the calls that ring now.
      */
+    webConferencing.forgetEndedCalls(placing, log);
     webConferencing.onStateRefresh(function() {
-      function read(callId, then) {
-        webConferencing.findCall(callId).then(then, function(err) { // null: the call is gone
-          log.warn("Call not read after a reconnection: " + callId, err);
-        });
-      }
-      Object.keys(placing).forEach(function(callId) {
-        read(callId, function(info) {
-          if (!info || info.state !== "started") {
-            delete placing[callId];
-          }
-        });
-      });
       Object.keys(calls).forEach(function(callId) {
         var call = calls[callId];
         if (call.isEnded()) {
           delete calls[callId];
           return;
         }
-        read(callId, function(info) {
+        webConferencing.findCall(callId).then(function(info) { // null: the call is gone
           if (calls[callId] !== call || call.isEnded() || !overOnServer(call, info)) {
             return;
           }
           // a 1:1 call this tab was in is gone because the other side left; otherwise it just ended
           var reason = !call.isGroup && call.wasConnected ? "hung_up" : "ended";
           call.stopped(reason, webConferencing.callEndedText(reason, otherName(call)));
+        }, function(err) {
+          log.warn("Call not read after a reconnection: " + callId, err);
         });
       });
     });

@@ -240,7 +240,9 @@
       spooler.flush();
     }
   };
-  webConferencing.incomingCalls = helpers.connectorHelpers(webConferencing).incomingCalls;
+  var connectorFlow = helpers.connectorHelpers(webConferencing);
+  webConferencing.incomingCalls = connectorFlow.incomingCalls;
+  webConferencing.forgetEndedCalls = connectorFlow.forgetEndedCalls;
 
   delete window.__webConferencingParts;
   window.webConferencing = webConferencing;

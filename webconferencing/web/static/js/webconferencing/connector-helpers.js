@@ -203,8 +203,30 @@
     return "p/" + sorted.join("-");
   }
 
-  /** The helpers that need the call API (getCall, updateUserCall, deleteCall, getUserStatus). */
+  /** The helpers that need the call API (getCall, findCall, updateUserCall, deleteCall, getUserStatus...). */
   function connectorHelpers(api) {
+    /**
+     * After each reconnection that missed events (onStateRefresh), forget the calls of `calls` (callId -> anything:
+     * those a connector placed or accepted in this tab) that ended meanwhile: gone, or no longer started. Their
+     * `stopped` events may have been lost with the connection (a server restart), and an id still kept would make a
+     * new ring of the same call look like this tab's own (no dialog). Call it before incomingCalls: these reads are
+     * then answered before the core's look at the calls that ring now. Returns a function that stops it.
+     */
+    function forgetEndedCalls(calls, log) {
+      var providerLog = log || parts.log.getLog("webconferencing");
+      return api.onStateRefresh(function() {
+        Object.keys(calls).forEach(function(callId) {
+          api.findCall(callId).then(function(call) { // null: gone, or no longer one this user may see
+            if (!call || call.state !== "started") {
+              delete calls[callId];
+            }
+          }, function(err) {
+            providerLog.warn("Call not read after a reconnection: " + callId, err);
+          });
+        });
+      });
+    }
+
     /**
      * The template's incoming-call flow, for connectors that keep it: on `call_state: started` call incoming(id); a
      * dialog `<prefix>-incoming` (data-call-id, data-ring) offers Accept / Decline, and rings with a notice only for
@@ -492,7 +514,7 @@
       return { incoming: incoming, stopRinging: stopRinging, participantsChanged: participantsChanged };
     }
 
-    return { incomingCalls: incomingCalls };
+    return { incomingCalls: incomingCalls, forgetEndedCalls: forgetEndedCalls };
   }
 
   /**
