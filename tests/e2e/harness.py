@@ -83,6 +83,13 @@ def running_server(data_dir: Path, *defines: str, extensions: Path = TEST_EXTENS
         server.stop()
 
 
+def webrtc_user(user_id: str, first_name: str, last_name: str, **more) -> dict:
+    """A user of a test's own organisation (see :func:`product_server`): available, the demo password, and a WebRTC
+    account of their id; ``more`` adds or overrides fields (``admin=True``, a status)."""
+    return {"id": user_id, "firstName": first_name, "lastName": last_name, "password": PASSWORD,
+            "status": "available", "ims": {"webrtc": user_id}, **more}
+
+
 @contextmanager
 def product_server(data_dir: Path, organisation: dict, *defines: str) -> Iterator[ServerProcess]:
     """The product's own connectors (extensions/) with ``organisation`` as the identity directory: what a test needs

@@ -14,7 +14,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .harness import product_server, signed_in_page, wait_provider_ready
+from .harness import product_server, signed_in_page, wait_provider_ready, webrtc_user
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 SPACE_TITLE = f"Crowd {HOSTILE}"
@@ -22,10 +22,8 @@ ROOM_TITLE = f"Huddle {HOSTILE}"
 ROOM_ID = "team-0a1b2c3d4e5f6071"
 ORGANISATION = {
     "users": [
-        {"id": "ann", "firstName": "Ann", "lastName": HOSTILE, "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ann"}},
-        {"id": "ben", "firstName": "Ben", "lastName": "Brown", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ben"}},
+        webrtc_user("ann", "Ann", HOSTILE),
+        webrtc_user("ben", "Ben", "Brown"),
     ],
     "spaces": [{"prettyName": "crowd", "title": SPACE_TITLE, "members": ["ann", "ben"], "managers": ["ann"]}],
     "rooms": [{"id": ROOM_ID, "name": "huddle", "title": ROOM_TITLE, "members": ["ann", "ben"]}],

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .harness import ROOT, product_server, running_server, signed_in_page, wait_provider_ready
+from .harness import ROOT, product_server, running_server, signed_in_page, wait_provider_ready, webrtc_user
 
 CONNECT_TIMEOUT_MS = 20000
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -24,16 +24,11 @@ CROWD = ("ann", "ben", "cat", "dan", "eve")  # five WebRTC members: one more tha
 CROWD_TITLE = f"Crowd {HOSTILE}"
 ORGANISATION = {
     "users": [
-        {"id": "ann", "firstName": "Ann", "lastName": HOSTILE, "password": "gtn", "admin": True,
-         "status": "available", "ims": {"webrtc": "ann"}},
-        {"id": "ben", "firstName": "Ben", "lastName": "Brown", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ben"}},
-        {"id": "cat", "firstName": "Cat", "lastName": "Clark", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "cat"}},
-        {"id": "dan", "firstName": "Dan", "lastName": "Davis", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "dan"}},
-        {"id": "eve", "firstName": "Eve", "lastName": "Evans", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "eve"}},
+        webrtc_user("ann", "Ann", HOSTILE, admin=True),
+        webrtc_user("ben", "Ben", "Brown"),
+        webrtc_user("cat", "Cat", "Clark"),
+        webrtc_user("dan", "Dan", "Davis"),
+        webrtc_user("eve", "Eve", "Evans"),
     ],
     "spaces": [
         {"prettyName": "crowd", "title": CROWD_TITLE, "members": list(CROWD), "managers": ["ann"]},

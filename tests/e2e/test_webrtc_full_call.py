@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .harness import product_server, signed_in_page, wait_provider_ready
+from .harness import product_server, signed_in_page, wait_provider_ready, webrtc_user
 
 CONNECT_TIMEOUT_MS = 20000
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -18,14 +18,10 @@ ANN = f"Ann {HOSTILE}"
 SPACE_TITLE = f"Crowd {HOSTILE}"
 ORGANISATION = {
     "users": [
-        {"id": "ann", "firstName": "Ann", "lastName": HOSTILE, "password": "gtn", "admin": True,
-         "status": "available", "ims": {"webrtc": "ann"}},
-        {"id": "ben", "firstName": "Ben", "lastName": "Brown", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ben"}},
-        {"id": "cat", "firstName": "Cat", "lastName": "Clark", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "cat"}},
-        {"id": "dan", "firstName": "Dan", "lastName": "Davis", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "dan"}},  # no member of the space: invited by the call's link
+        webrtc_user("ann", "Ann", HOSTILE, admin=True),
+        webrtc_user("ben", "Ben", "Brown"),
+        webrtc_user("cat", "Cat", "Clark"),
+        webrtc_user("dan", "Dan", "Davis"),  # no member of the space: invited by the call's link
     ],
     "spaces": [{"prettyName": "crowd", "title": SPACE_TITLE, "members": ["ann", "ben", "cat"], "managers": ["ann"]}],
 }
@@ -41,6 +37,17 @@ def server(tmp_path_factory):
         yield running
 
 
+def hang_up_and_close(pages) -> None:
+    """Whoever is still in the call hangs up (the next test starts it anew), then each page's context closes."""
+    for page in pages:
+        page.evaluate("""id => {
+            const call = webConferencing.findProvider("webrtc").getCall(id);
+            if (call && !call.isEnded()) { call.hangup("Test over"); }
+            return webConferencing.getCall(id).then(() => true, () => true);
+        }""", CALL)
+        page.context.close()
+
+
 @pytest.fixture
 def crowd(server, media_browser):
     """Ann, Ben and Cat on the space's page; Ann's call started, ringing Ben and Cat."""
@@ -52,13 +59,7 @@ def crowd(server, media_browser):
         pages["ann"].locator(".webconferencing-call[data-space-id=crowd][data-built] .webrtc-call-button").click()
         yield pages["ann"], pages["ben"], pages["cat"]
     finally:
-        for page in pages.values():
-            page.evaluate("""id => {
-                const call = webConferencing.findProvider("webrtc").getCall(id);
-                if (call && !call.isEnded()) { call.hangup("Test over"); }
-                return webConferencing.getCall(id).then(() => true, () => true);
-            }""", CALL)
-            page.context.close()
+        hang_up_and_close(pages.values())
 
 
 def incoming(page):
@@ -157,10 +158,4 @@ def test_the_full_call_s_dialog_speaks_french_on_a_french_page(server, media_bro
             "L'appel est complet (2 sur 2) : vous pourrez le rejoindre quand quelqu'un partira")
         assert_no_script_ran(ann, ben, cat)
     finally:
-        for page in pages.values():
-            page.evaluate("""id => {
-                const call = webConferencing.findProvider("webrtc").getCall(id);
-                if (call && !call.isEnded()) { call.hangup("Test over"); }
-                return webConferencing.getCall(id).then(() => true, () => true);
-            }""", CALL)
-            page.context.close()
+        hang_up_and_close(pages.values())

@@ -15,17 +15,14 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .harness import product_server, signed_in_page, wait_provider_ready
+from .harness import product_server, signed_in_page, wait_provider_ready, webrtc_user
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 ORGANISATION = {
     "users": [
-        {"id": "ann", "firstName": "Ann", "lastName": HOSTILE, "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ann"}},
-        {"id": "ben", "firstName": "Ben", "lastName": HOSTILE, "password": "gtn", "status": "available",
-         "ims": {"webrtc": "ben"}},
-        {"id": "cat", "firstName": "Cat", "lastName": "Clark", "password": "gtn", "status": "available",
-         "ims": {"webrtc": "cat"}},
+        webrtc_user("ann", "Ann", HOSTILE),
+        webrtc_user("ben", "Ben", HOSTILE),
+        webrtc_user("cat", "Cat", "Clark"),
     ],
     "spaces": [
         {"prettyName": "trio", "title": f"Trio {HOSTILE}", "members": ["ann", "ben", "cat"], "managers": ["ann"]},
