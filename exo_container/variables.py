@@ -25,6 +25,7 @@ Which keys are special (``container.name.suffix``, ``portal.container.X``) is th
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .errors import ConfigurationError
@@ -37,6 +38,12 @@ JAVA_TRIM_CHARS = "".join(chr(c) for c in range(0x21))
 
 class EmptyPropertyName(ConfigurationError):
     """``${:default}``: a reference with no property name (Java's "key can't be empty")."""
+
+
+# A text that is one reference and nothing else, with no backslash, brace or ``$`` in its name or
+# default: what nearly every ${} of a real file looks like, resolved without the general loop below
+# (which gives the same result for it: a large file has thousands of them).
+_WHOLE_REFERENCE = re.compile(r"\$\{([^:{}$\\]+)(?::([^{}$\\]*))?\}")
 
 
 def _escaped(text: str, i: int) -> bool:
@@ -60,6 +67,17 @@ def resolve_variables(text: str, lookup: Lookup, missing: list[str] | None = Non
     """
     if not text or "${" not in text:
         return text
+    whole = _WHOLE_REFERENCE.fullmatch(text)
+    if whole is not None:
+        key, default = whole.groups()
+        value = lookup(key)
+        if value is None:
+            value = default
+        if value is not None:
+            return value
+        if missing is not None:
+            missing.append(key)
+        return text  # nothing resolved: the input as written
     out: list[str] = []
     resolved_any = False
     start = 0  # first char not yet copied to ``out``
