@@ -372,6 +372,23 @@ def test_find_answers_a_hidden_call_exactly_as_a_call_that_does_not_exist(role, 
         == {"type": "result", "data": None}
 
 
+def test_find_answers_a_one_to_one_call_of_two_others_exactly_as_one_that_does_not_exist(server, users):
+    # 1:1 ids are guessable (p/<a>-<b>, sorted): find must not tell an outsider whether bob and carol are talking
+    party, outsider = users[PARTY], users[OUTSIDER]
+    created = party.post("/call/p/bob-carol", json={"ownerType": "user", "owner": "bob", "provider": "signal",
+                                                     "participants": ["bob", "carol"]})
+    assert created.ok, created.text
+    tab = outsider.tab()
+    try:
+        hidden = tab.request({"type": "call", "command": "find", "callId": "p/bob-carol"})
+        unknown = tab.request({"type": "call", "command": "find", "callId": "p/bob-dave"})
+    finally:
+        tab.close()
+        assert party.delete("/call/p/bob-carol").status_code == 204
+    assert {k: v for k, v in hidden.items() if k != "id"} == {k: v for k, v in unknown.items() if k != "id"} \
+        == {"type": "result", "data": None}
+
+
 def test_find_answers_a_party_with_the_call(server, users):
     world = World(server, users[PARTY]).build()
     tab = users[PARTY].tab()

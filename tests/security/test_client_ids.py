@@ -52,3 +52,21 @@ def test_joining_with_another_users_client_id_is_refused_naming_the_field(server
     assert (refused.status_code, refused.json()["code"]) == (400, "BAD_REQUEST_ERROR")
     assert "clientId" in refused.json()["message"]
     tab.close()
+
+
+def test_leaving_with_another_users_client_id_leaves_that_user_in(server):
+    # a tab id that leaked (a log, a shared screen) is no lever on its owner: a leave counts for the requester only
+    mary = User(server, openapi(server), "mary")
+    tab = mary.tab()
+    assert mary.post("/call/g/product_team", json={"ownerType": "space", "owner": "product_team",
+                                                    "provider": "signal", "participants": ["mary", "john"]}).ok
+    assert tab.call("update", callId="g/product_team", state="joined")["type"] == "result"
+    john = User(server, openapi(server), "john")
+    assert john.put("/usercall/g/product_team", json={"state": "joined", "clientId": "john-tab-1"}).ok
+
+    john.put("/usercall/g/product_team", json={"state": "leaved", "clientId": tab.client_id})
+
+    call = mary.get("/call/g/product_team").json()
+    assert {p["id"]: p["state"] for p in call["participants"]} == {"mary": "joined", "john": "joined"}
+    assert call["state"] == "started"
+    tab.close()

@@ -110,6 +110,25 @@ def test_a_creation_refused_because_the_call_exists_does_not_count_against_the_q
     assert create_and_delete(peter).status_code == 200
 
 
+def test_over_the_call_quota_a_space_one_is_not_in_still_answers_as_one_that_does_not_exist(server):
+    # the quota is asked only once the requester may create there: a 429 (and its Retry-After) for a real space but
+    # a 404 for an unknown one would tell an outsider which spaces exist
+    dave = logged_in(server, "dave")  # in marketing, not in product_team
+    own_space = {"owner": "marketing", "ownerType": "space", "provider": "signal", "participants": ["dave"]}
+    for _ in range(CALLS):
+        assert dave.post("/call/g/marketing", json=own_space).status_code == 200
+        assert dave.delete("/call/g/marketing").status_code == 204
+
+    hidden = dave.post(f"/call/{SPACE_CALL}", json={**SPACE, "participants": ["dave"]})
+    unknown = dave.post("/call/g/no_such_space", json={**SPACE, "owner": "no_such_space", "participants": ["dave"]})
+
+    assert hidden.status_code == unknown.status_code == 404
+    assert "Retry-After" not in hidden.headers and "Retry-After" not in unknown.headers
+    assert hidden.json()["message"].replace("product_team", "<id>") == \
+        unknown.json()["message"].replace("no_such_space", "<id>")
+    assert dave.post("/call/g/marketing", json=own_space).status_code == 429  # the quota was really used up
+
+
 # --- rooms --------------------------------------------------------------------------------
 
 
