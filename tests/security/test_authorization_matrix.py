@@ -12,6 +12,7 @@ exactly the answer of a call that does not exist.
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -387,6 +388,33 @@ def test_find_answers_a_one_to_one_call_of_two_others_exactly_as_one_that_does_n
         assert party.delete("/call/p/bob-carol").status_code == 204
     assert {k: v for k, v in hidden.items() if k != "id"} == {k: v for k, v in unknown.items() if k != "id"} \
         == {"type": "result", "data": None}
+
+
+@pytest.mark.parametrize("command", ["find", "get"])
+def test_a_guest_hears_of_another_call_exactly_as_of_one_that_does_not_exist(command, server, openapi, users):
+    # an anonymous visitor with one call's link asks about the other calls of the same people
+    party = users[PARTY]
+    world = World(server, party).build()
+    room = f"{world.room}-guests"
+    assert party.get(f"/room/{room}", params={"title": "Guests", "members": "bob,carol"}).ok
+    guests_call = f"g/{room}"
+    assert party.post(f"/call/{guests_call}", json={"ownerType": "chat_room", "owner": room, "provider": "webrtc",
+                                                     "participants": ["bob", "carol"]}).ok
+    invitation = party.put(f"/invites/{guests_call}", json={"invites": [{"id": "*", "type": "group"}]})
+    guest = User(server, openapi, "guest", login=False)
+    admitted = guest.post(f"/guest/{guests_call}", json={"inviteId": invitation.json()["invitation"]["invitationId"],
+                                                         "displayName": "Probe"})
+    assert admitted.ok, admitted.text
+    guest.csrf = admitted.json()["csrfToken"]
+    tab = guest.tab()
+    try:
+        other = tab.request({"type": "call", "command": command, "callId": world.call})
+        unknown = tab.request({"type": "call", "command": command, "callId": f"g/{world.room}-nothing"})
+    finally:
+        tab.close()
+    assert other["type"] == "error"
+    assert json.dumps({k: v for k, v in other.items() if k != "id"}).replace(world.call, "<id>") == \
+        json.dumps({k: v for k, v in unknown.items() if k != "id"}).replace(f"g/{world.room}-nothing", "<id>")
 
 
 def test_find_answers_a_party_with_the_call(server, users):
