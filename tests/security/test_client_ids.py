@@ -70,3 +70,23 @@ def test_leaving_with_another_users_client_id_leaves_that_user_in(server):
     assert {p["id"]: p["state"] for p in call["participants"]} == {"mary": "joined", "john": "joined"}
     assert call["state"] == "started"
     tab.close()
+
+
+def test_a_replayed_leave_of_a_tab_from_the_calls_previous_run_leaves_its_user_in(server):
+    # group call ids are reused (g/<space>): a leave captured in the previous run of the call, replayed now, names a
+    # tab that is not in this run, and must not take its user out of it
+    mary = User(server, openapi(server), "mary")
+    first, second = mary.tab(), mary.tab()
+    assert mary.post("/call/g/product_team", json={"ownerType": "space", "owner": "product_team",
+                                                    "provider": "signal", "participants": ["mary", "john"]}).ok
+    assert first.call("update", callId="g/product_team", state="joined")["type"] == "result"
+    assert mary.put("/call/g/product_team", json={"state": "stopped"}).ok
+    assert second.call("update", callId="g/product_team", state="joined")["type"] == "result"  # started again
+
+    mary.put("/usercall/g/product_team", json={"state": "leaved", "clientId": first.client_id})
+
+    call = mary.get("/call/g/product_team").json()
+    mine = next(p for p in call["participants"] if p["id"] == "mary")
+    assert (call["state"], mine["state"], mine["clientId"]) == ("started", "joined", second.client_id)
+    first.close()
+    second.close()
