@@ -388,10 +388,14 @@ class WebConferencingService(Startable):
         _check_client_id(client_id)
         self._check_party(user_id)
         with self.database.write():
-            call = self._locked(call_id, tab=(user_id, client_id))
+            call, holder = self._locked_for_tab(call_id, user_id, client_id)
             provider = self._providers.get(call.provider_type)
             outcome = action(call, user_id, client_id, utcnow(), is_member=self._is_owner_member(call, user_id),
                              max_participants=provider.get_max_participants() if provider else None)
+            # only once the lifecycle let the requester in (a non-party hears the call does not exist): told first,
+            # "another user's tab" would confirm any call id to whoever holds a second identity's tab id
+            if holder is not None:
+                raise InvalidCallArgument(f"clientId '{client_id}' belongs to another user's tab", field="clientId")
             self._persist(call, outcome)
         self._publish(outcome)
         return self._info(outcome.call)
@@ -485,19 +489,22 @@ class WebConferencingService(Startable):
 
     # ---- calls: persistence ----
 
-    def _locked(self, call_id: str, tab: tuple[str, str] | None = None) -> Call:
-        """The call, its row locked for this transaction, as the lifecycle's value. With ``tab`` (user id, client
-        id: a tab about to join), a client id another user joined from is refused: a tab id is that tab's
-        credential (read with the call's tabs, in the same statement)."""
+    def _locked(self, call_id: str) -> Call:
+        """The call, its row locked for this transaction, as the lifecycle's value."""
         stored = self.calls.get(call_id, for_update=True)
         if stored is None:
             raise CallNotFound(f"call '{call_id}' not found")
-        if tab is None:
-            return _model(stored, self.calls.clients_by_user(call_id))
-        clients, holder = self.calls.clients_and_holder(call_id, *tab)
-        if holder is not None:
-            raise InvalidCallArgument(f"clientId '{tab[1]}' belongs to another user's tab", field="clientId")
-        return _model(stored, clients)
+        return _model(stored, self.calls.clients_by_user(call_id))
+
+    def _locked_for_tab(self, call_id: str, user_id: str, client_id: str) -> tuple[Call, str | None]:
+        """:meth:`_locked` for a tab about to join, with the other user who already joined from ``client_id`` (a
+        tab id is that tab's credential: the caller refuses it), or None; read with the call's tabs in one
+        statement."""
+        stored = self.calls.get(call_id, for_update=True)
+        if stored is None:
+            raise CallNotFound(f"call '{call_id}' not found")
+        clients, holder = self.calls.clients_and_holder(call_id, user_id, client_id)
+        return _model(stored, clients), holder
 
     def _persist(self, before: Call | None, outcome: lifecycle.Outcome) -> None:
         """Write what the outcome changed, and nothing else; a call that ended for someone goes into their history

@@ -90,3 +90,27 @@ def test_a_replayed_leave_of_a_tab_from_the_calls_previous_run_leaves_its_user_i
     assert (call["state"], mine["state"], mine["clientId"]) == ("started", "joined", second.client_id)
     first.close()
     second.close()
+
+
+def test_joining_a_hidden_call_with_another_users_client_id_answers_as_a_call_that_does_not_exist(server):
+    # the tab check must not run before the access check: with the id of a tab of a second identity of theirs (an
+    # accomplice, their own guest by a link), anyone could tell a running 1:1 call of two others (400, "belongs to
+    # another user's tab") from no call (404), for any pair of users
+    john = User(server, openapi(server), "john")  # mary's accomplice: his tab id is known to her
+    johns_tab = john.tab()
+    assert john.post("/call/g/product_team", json={"ownerType": "space", "owner": "product_team",
+                                                    "provider": "signal", "participants": ["john"]}).ok
+    assert johns_tab.call("update", callId="g/product_team", state="joined")["type"] == "result"
+    bob = User(server, openapi(server), "bob")
+    assert bob.post("/call/p/bob-carol", json={"ownerType": "user", "owner": "bob", "provider": "signal",
+                                               "participants": ["bob", "carol"]}).ok
+    mary = User(server, openapi(server), "mary")
+
+    probe = {"state": "joined", "clientId": johns_tab.client_id}
+    hidden = mary.put("/usercall/p/bob-carol", json=probe)
+    unknown = mary.put("/usercall/p/bob-dave", json=probe)
+
+    assert (hidden.status_code, hidden.text.replace("p/bob-carol", "<id>")) == \
+        (unknown.status_code, unknown.text.replace("p/bob-dave", "<id>")) == \
+        (404, unknown.text.replace("p/bob-dave", "<id>"))
+    johns_tab.close()
