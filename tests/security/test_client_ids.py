@@ -92,7 +92,9 @@ def test_a_replayed_leave_of_a_tab_from_the_calls_previous_run_leaves_its_user_i
     second.close()
 
 
-def test_joining_a_hidden_call_with_another_users_client_id_answers_as_a_call_that_does_not_exist(server):
+@pytest.mark.parametrize("path, state", [("/usercall", "joined"), ("/call", "joined"), ("/call", "started")])
+def test_joining_a_hidden_call_with_another_users_client_id_answers_as_a_call_that_does_not_exist(path, state,
+                                                                                                  server):
     # the tab check must not run before the access check: with the id of a tab of a second identity of theirs (an
     # accomplice, their own guest by a link), anyone could tell a running 1:1 call of two others (400, "belongs to
     # another user's tab") from no call (404), for any pair of users
@@ -106,9 +108,9 @@ def test_joining_a_hidden_call_with_another_users_client_id_answers_as_a_call_th
                                                "participants": ["bob", "carol"]}).ok
     mary = User(server, openapi(server), "mary")
 
-    probe = {"state": "joined", "clientId": johns_tab.client_id}
-    hidden = mary.put("/usercall/p/bob-carol", json=probe)
-    unknown = mary.put("/usercall/p/bob-dave", json=probe)
+    probe = {"state": state, "clientId": johns_tab.client_id}
+    hidden = mary.put(f"{path}/p/bob-carol", json=probe)
+    unknown = mary.put(f"{path}/p/bob-dave", json=probe)
 
     assert (hidden.status_code, hidden.text.replace("p/bob-carol", "<id>")) == \
         (unknown.status_code, unknown.text.replace("p/bob-dave", "<id>")) == \
