@@ -116,3 +116,22 @@ def test_joining_a_hidden_call_with_another_users_client_id_answers_as_a_call_th
         (unknown.status_code, unknown.text.replace("p/bob-dave", "<id>")) == \
         (404, unknown.text.replace("p/bob-dave", "<id>"))
     johns_tab.close()
+
+
+def test_a_connected_tab_between_calls_keeps_its_id_from_another_users_rest_join(server):
+    # every party of a call reads the others' tab ids (the call channel stamps each message with its sender's): one
+    # who joins calls of their own over REST naming bob's tab, while that tab is in no call, must not make the tab's
+    # own next join a refusal ("belongs to another user's tab") for as long as they stay
+    bob = User(server, openapi(server), "bob")
+    bobs_tab = bob.tab()
+    mary = User(server, openapi(server), "mary")
+    assert mary.post("/call/g/marketing", json={"ownerType": "space", "owner": "marketing", "provider": "signal",
+                                                "participants": ["mary", "bob"]}).ok
+
+    taken = mary.put("/usercall/g/marketing", json={"state": "joined", "clientId": bobs_tab.client_id})
+
+    assert (taken.status_code, taken.json()["code"]) == (400, "BAD_REQUEST_ERROR")
+    assert bobs_tab.call("update", callId="g/marketing", state="joined")["type"] == "result"
+    call = bob.get("/call/g/marketing").json()
+    assert {p["id"]: p["state"] for p in call["participants"]} == {"mary": None, "bob": "joined"}
+    bobs_tab.close()

@@ -68,9 +68,14 @@ _SQL = {
     "delete_client": "DELETE FROM wc_participant_client WHERE call_id = ? AND user_id = ? AND client_id = ?",
     "select_clients": "SELECT client_id FROM wc_participant_client WHERE call_id = ? AND user_id = ?",
     "select_call_clients": "SELECT user_id, client_id FROM wc_participant_client WHERE call_id = ?",
-    "select_client_owner": "SELECT user_id FROM wc_participant_client WHERE client_id = ? AND user_id <> ?",
+    # a client id is the tab's of the user who joined calls from it, or whose websocket holds it (wc_held_client,
+    # webconferencing/storage/presence.py): a tab between calls is in no call, and its id is no one else's either
+    "select_client_owner": "SELECT user_id FROM wc_participant_client WHERE client_id = ? AND user_id <> ? "
+                           "UNION ALL SELECT user_id FROM wc_held_client WHERE client_id = ? AND user_id <> ?",
     "select_call_clients_or_client": "SELECT call_id, user_id, client_id FROM wc_participant_client "
-                                     "WHERE call_id = ? OR client_id = ?",
+                                     "WHERE call_id = ? OR client_id = ? "
+                                     "UNION ALL SELECT NULL, user_id, client_id FROM wc_held_client "
+                                     "WHERE client_id = ?",
     "touch_group_call": "INSERT INTO wc_user_group_call (user_id, call_id, last_date) VALUES (?, ?, ?) "
                         "ON CONFLICT (user_id, call_id) DO UPDATE SET last_date = excluded.last_date",
     "delete_call_clients": "DELETE FROM wc_participant_client WHERE call_id = ?",
@@ -265,7 +270,7 @@ class CallDAO:
         clients: dict[str, set[str]] = {}
         holder = None
         for row_call_id, row_user_id, row_client_id in _run("select_call_clients_or_client", call_id,
-                                                              client_id).fetchall():
+                                                              client_id, client_id).fetchall():
             if row_call_id == call_id:
                 clients.setdefault(row_user_id, set()).add(row_client_id)
             if row_client_id == client_id and row_user_id != user_id and holder is None:
@@ -292,8 +297,9 @@ class CallDAO:
         return [cid for (cid,) in query.tuples()]
 
     def client_held_by_other(self, client_id: str, user_id: str) -> str | None:
-        """The user, other than ``user_id``, whose joined tab uses ``client_id`` (a client id is one tab's)."""
-        row = _run("select_client_owner", client_id, user_id).fetchone()
+        """The user, other than ``user_id``, whose tab uses ``client_id``: joined calls from it, or holds it (a client
+        id is one tab's)."""
+        row = _run("select_client_owner", client_id, user_id, client_id, user_id).fetchone()
         return row[0] if row else None
 
     def set_call(self, call_id: str, state: str, title: str, last_date: dt.datetime) -> None:
