@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from tests.web.harness import REST, OpenApi, Server, User
+from tests.web.test_redis_fanout import redis_url  # noqa: F401 (a real redis-server for the module)
 
 
 @pytest.fixture
@@ -134,4 +135,26 @@ def test_a_connected_tab_between_calls_keeps_its_id_from_another_users_rest_join
     assert bobs_tab.call("update", callId="g/marketing", state="joined")["type"] == "result"
     call = bob.get("/call/g/marketing").json()
     assert {p["id"]: p["state"] for p in call["participants"]} == {"mary": None, "bob": "joined"}
+    bobs_tab.close()
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis_url):  # noqa: F811
+    """Two processes of one deployment: one database file, one Redis."""
+    properties = {"webconferencing.broker": redis_url, "webconferencing.ws.grace.seconds": "120"}
+    first = Server(tmp_path / "shared", properties=properties).start()
+    second = Server(tmp_path / "shared", properties=properties).start()
+    yield first, second
+    second.stop()
+    first.stop()
+
+
+def test_a_handshake_in_another_process_does_not_get_the_id_of_another_users_tab_between_calls(two_servers):
+    first, second = two_servers
+    bobs_tab = User(first, openapi(first), "bob").tab()  # in no call: only its websocket makes the id bob's
+
+    marys_tab = User(second, openapi(second), "mary").tab(bobs_tab.client_id)
+
+    assert marys_tab.client_id != bobs_tab.client_id
+    marys_tab.close()
     bobs_tab.close()
