@@ -1,5 +1,8 @@
 """A tab's client id is its credential for the calls it joined: nobody else may present it, not even after a
-restart, when the server no longer holds the tab and knows the id only from the database."""
+restart, when the server no longer holds the tab and knows the id only from the database, nor while the tab is between
+calls (its websocket holds it). Tab ids are no secret among a call's parties (the call channel stamps every message
+with its sender's), so each attack here assumes the attacker knows the id; nor may the check on it tell anything about
+a call one is not party to."""
 from __future__ import annotations
 
 import pytest
