@@ -132,6 +132,17 @@
         sayWhoIsIn();
       }).catch(function(err) {
         joining = false;
+        if (ended) { // its stop event came first and said why (e.g. "Mary Williams declined"): nothing failed here
+          log.info("Call stopped before this window joined it: " + callId);
+          return;
+        }
+        if (err && err.code === "NOT_FOUND_ERROR") {
+          // gone between the page and the join: a callee who declined (or a caller who hung up) at once; the
+          // call's end, not an error to acknowledge
+          log.info("Call gone before this window joined it: " + callId);
+          end(message("webconferencing.callPage.ended"));
+          return;
+        }
         log.showError("Failed to join call: " + callId, err, message("myconnector.call.joinFailed"));
         end(message("myconnector.call.notJoined"));
       });
