@@ -87,6 +87,13 @@
 
   function setOpen(container, open) {
     container.classList.toggle("open", open);
+    container.classList.remove("menu-start");
+    var menu = container.querySelector(".dropdown-menu");
+    // the menu hangs from its button's right edge; under a button near the screen's left edge (a phone's profile)
+    // that would cut its entries off: it hangs from the left edge then
+    if (open && menu && menu.getBoundingClientRect().left < 0) {
+      container.classList.add("menu-start");
+    }
     var toggle = container.querySelector(".dropdown-toggle");
     if (toggle) {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
