@@ -76,3 +76,30 @@ def test_the_french_header_shows_every_section_and_the_whole_status(server, brow
         assert page.evaluate("window.__xss") is None
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("locale, active, remote_log", [("en-US", "Active", "Remote log"),
+                                                        ("fr-FR", "Actif", "Journal distant")])
+def test_each_admin_switch_says_what_it_switches_on_a_phone(server, browser, locale, active, remote_log):
+    page = signed_in_page(browser, server.base_url, "ann", "/portal/admin", viewport=PHONE, locale=locale)
+    try:
+        expect(page.locator("table.providers thead")).to_be_hidden()  # the column heads are gone on a phone
+        for row in (page.locator("tr[data-provider=webrtc]"), page.locator("tr[data-provider=myconnector]")):
+            captions = row.locator(".switch-caption")
+            expect(captions).to_have_text([active, remote_log])
+            for i in range(2):
+                caption, switch = captions.nth(i).bounding_box(), row.locator(".switch").nth(i).bounding_box()
+                assert caption and switch and caption["x"] + caption["width"] <= switch["x"]  # just before its switch
+        assert page.evaluate("window.__xss") is None
+    finally:
+        page.context.close()
+
+
+def test_the_admin_switches_have_no_caption_beside_them_on_a_desktop(server, browser):
+    page = signed_in_page(browser, server.base_url, "ann", "/portal/admin")
+    try:
+        expect(page.locator("table.providers thead")).to_be_visible()
+        expect(page.locator("table.providers .switch-caption:visible")).to_have_count(0)
+        assert page.evaluate("window.__xss") is None
+    finally:
+        page.context.close()
