@@ -61,8 +61,10 @@ class InitParams:
             self.add(p)
 
     def add(self, param: Parameter) -> None:
-        self._params.pop(param.name, None)  # a replacement takes the later position
-        self._params[param.name] = param
+        params, name = self._params, param.name
+        if name in params:
+            del params[name]  # a replacement takes the later position
+        params[name] = param
 
     def get(self, name: str) -> Parameter | None:
         return self._params.get(name)

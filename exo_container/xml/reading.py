@@ -103,7 +103,12 @@ class ParseContext:
         table = spec if type(spec) is SpecTable else _table(spec)
         kids = element[:]
         shape = tuple(map(_TAG, kids))
-        pick = table.picks.get(shape)
+        # the shape met last first: comparing tags costs less than hashing them (each is a new string)
+        last_shape, pick = table.last
+        if shape != last_shape:
+            pick = table.picks.get(shape)
+            if pick is not None:
+                table.last = (shape, pick)
         if pick is not None:
             kids.append(None)  # what an absent "1" or "?" slot designates (index -1)
             return pick(kids)
@@ -263,6 +268,7 @@ class SpecTable:
     repeatable: tuple[bool, ...]  # the "*" elements
     positions: dict[str, tuple[int, str, bool]] = field(default_factory=dict)
     picks: dict[tuple, Callable[[list], tuple]] = field(default_factory=dict)
+    last: tuple = ((None,), None)  # (shape, pick) of the element matched last through ``picks``
 
     def position_of(self, name: str) -> tuple[int, str, bool]:
         index = self.order.get(name, -1)

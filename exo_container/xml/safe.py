@@ -82,7 +82,7 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
 
     Why "start" events: lxml re-takes the GIL for each element the parser hooks (its feed
     parses without it), and asking for "end" events hooks both the start and the end of every
-    element, "start" only the start: a seventh of the cost of streaming a large file. A
+    element, "start" only the start: an eighth of the cost of streaming a large file. A
     top-level element is complete once the next one starts (or the document ends), so each is
     yielded then, which gives the same sequence, at most one element later. A malformed file
     is read again by :func:`_iter_ended` (end events), which says exactly what had ended
@@ -110,9 +110,10 @@ def iter_top_level(data: bytes, url: str, names: Iterable[str]) -> Iterator[etre
                     started = True
                     yielded += 1
                     yield root
-                for sibling in _between(last, pending, root):
-                    yielded += 1
-                    yield sibling
+                if pending.getprevious() is not last:  # comments, or elements the parser did not report
+                    for sibling in _between(last, pending, root):
+                        yielded += 1
+                        yield sibling
                 yielded += 1
                 yield pending
                 pending.clear()  # the reader has let go of its descendants: they are freed at once
