@@ -45,3 +45,23 @@ def test_each_call_offers_call_back_and_no_second_call_button(ann_after_a_call):
     expect(entry.locator(".call-title")).to_have_text(f"Ben {HOSTILE}")
     expect(entry).to_contain_text(f"with Ben {HOSTILE}")
     assert ann_after_a_call.evaluate("window.__xss") is None
+
+
+def test_on_a_phone_a_calls_arrow_and_its_text_share_a_line(server, browser):
+    ann = signed_in_page(browser, server.base_url, "ann", "/portal/people", viewport={"width": 390, "height": 844})
+    try:
+        wait_provider_ready(ann, "webrtc")
+        ann.evaluate("""([id, title]) => webConferencing.addCall(id, {owner: "ann", ownerType: "user",
+            provider: "webrtc", title: title, participants: ["ann", "ben"]})
+            .then(() => webConferencing.updateUserCall(id, "joined"))
+            .then(() => webConferencing.updateUserCall(id, "stopped"))""", [CALL, f"Ben {HOSTILE} " + "W" * 40])
+        ann.goto("/portal/calls")
+        entry = ann.locator(f".call-entry[data-call-id='{CALL}']").first
+        arrow, title = entry.locator(".call-direction").bounding_box(), entry.locator(".call-title").bounding_box()
+
+        assert arrow and title and title["y"] < arrow["y"] + arrow["height"]  # beside the arrow, not under it
+        assert title["x"] + title["width"] <= 390
+        expect(entry.locator(".call-title")).to_have_text(f"Ben {HOSTILE} " + "W" * 40)
+        assert ann.evaluate("window.__xss") is None
+    finally:
+        ann.context.close()
