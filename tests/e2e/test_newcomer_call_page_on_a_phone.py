@@ -55,3 +55,13 @@ def test_the_invite_link_is_readable_on_a_phone_and_the_panel_has_no_empty_band(
         assert ben.evaluate("window.__xss") is None
     finally:
         ben.context.close()
+
+
+def test_the_call_page_names_its_provider_as_people_read_it(server, browser, started_call):
+    ben = signed_in_page(browser, server.base_url, "ben", f"/portal/call/{started_call}")
+    try:
+        expect(ben.locator(".call-summary .call-provider")).to_have_text("WebRTC")  # not its type id, 'webrtc'
+        expect(ben.locator(".call-summary .card-meta")).to_contain_text(f"Crew {HOSTILE}")
+        assert ben.evaluate("window.__xss") is None
+    finally:
+        ben.context.close()

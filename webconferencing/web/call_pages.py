@@ -59,6 +59,7 @@ def call_page(call_id: str):
     me = call.get_participant(user.id)
     return render_portal("portal/call_invites.html", user, call=call, section="spaces" if call.is_group else "people",
                          guests_supported=_guests_supported(call.provider_type),
+                         provider_title=_provider_title(call.provider_type),
                          may_join=call.state == "started" and not (me is not None and me.state == "joined"))
 
 
@@ -101,6 +102,14 @@ def guest_join_error(exc: WebConferencingError) -> str:
     if isinstance(exc, AccessDenied):
         return _("This link does not let guests in. Sign in, or ask for another link.")
     return _("This invite link cannot be used.")
+
+
+def _provider_title(provider_type: str) -> str:
+    """The provider's name a person reads ("WebRTC"), its type id when it is no longer installed."""
+    try:
+        return web_context().service.get_provider(provider_type).get_title()
+    except WebConferencingError:
+        return provider_type
 
 
 def _guests_supported(provider_type: str) -> bool:
