@@ -111,8 +111,12 @@ def test_closing_the_call_window_while_its_join_is_on_the_way_still_leaves_the_c
         socket = mary_window.wait_for_event("websocket")
         socket.wait_for_event("framesent", predicate=lambda frame: '"joined"' in str(frame))
         mary_window.close()
-        expect(john_window.locator(".myconnector-call")).to_have_attribute("data-call-state", "stopped",
-                                                                           timeout=LEFT_ON_CLOSE_MS)
+        try:
+            expect(john_window.locator(".myconnector-call")).to_have_attribute("data-call-state", "stopped",
+                                                                               timeout=LEFT_ON_CLOSE_MS)
+        except AssertionError as failed:  # seen once in ~20 runs, not understood yet: what the server did
+            calls = "\n".join(line for line in mc_server.lines if "p/john-mary" in line or " of mary:" in line)
+            raise AssertionError(f"{failed}\nserver log of the call and of mary's tabs:\n{calls[-6000:]}") from None
     finally:
         john.context.close()
         mary.context.close()
