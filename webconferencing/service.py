@@ -491,18 +491,19 @@ class WebConferencingService(Startable):
 
     def _locked(self, call_id: str) -> Call:
         """The call, its row locked for this transaction, as the lifecycle's value."""
+        return _model(self._locked_row(call_id), self.calls.clients_by_user(call_id))
+
+    def _locked_row(self, call_id: str) -> StoredCall:
         stored = self.calls.get(call_id, for_update=True)
         if stored is None:
             raise CallNotFound(f"call '{call_id}' not found")
-        return _model(stored, self.calls.clients_by_user(call_id))
+        return stored
 
     def _locked_for_tab(self, call_id: str, user_id: str, client_id: str) -> tuple[Call, str | None]:
         """:meth:`_locked` for a tab about to join, with the other user who already joined from ``client_id`` (a
         tab id is that tab's credential: the caller refuses it), or None; read with the call's tabs in one
         statement."""
-        stored = self.calls.get(call_id, for_update=True)
-        if stored is None:
-            raise CallNotFound(f"call '{call_id}' not found")
+        stored = self._locked_row(call_id)
         clients, holder = self.calls.clients_and_holder(call_id, user_id, client_id)
         return _model(stored, clients), holder
 

@@ -275,11 +275,7 @@
         }
         if (ring) {
           delete ringing[id];
-          ring.ringtone.stop();
-          ring.attention();
-          if (ring.notice) {
-            ring.notice.remove();
-          }
+          silence(ring);
           ring.modal.release();
           ring.dialog.remove();
         }

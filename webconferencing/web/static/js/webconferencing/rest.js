@@ -62,12 +62,8 @@
           return data;
         }
         var code = data && data.code ? data.code : statusCode(response.status);
-        var err = util.clientError(code, (data && data.message) || response.statusText || ("HTTP " + response.status));
-        var retryAfter = parseInt(response.headers.get("Retry-After"), 10);
-        if (retryAfter > 0) {
-          err.retryAfter = retryAfter;
-        }
-        throw err;
+        throw util.clientError(code, (data && data.message) || response.statusText || ("HTTP " + response.status),
+          parseInt(response.headers.get("Retry-After"), 10));
       });
     });
   }

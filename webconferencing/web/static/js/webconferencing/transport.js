@@ -344,11 +344,8 @@
       }
       delete state.pending[id];
       if (error) {
-        var err = util.clientError(error.code || "SERVER_ERROR", error.message || "Server error");
-        if (typeof error.retryAfter === "number") {
-          err.retryAfter = error.retryAfter; // TOO_MANY_REQUESTS: the seconds to wait, which the user is told
-        }
-        req.reject(err);
+        // TOO_MANY_REQUESTS carries the seconds to wait, which the user is told
+        req.reject(util.clientError(error.code || "SERVER_ERROR", error.message || "Server error", error.retryAfter));
       } else {
         req.resolve(data === undefined ? {} : data);
       }

@@ -41,9 +41,13 @@
   }
 
   /** An error object as the server sends them, so connectors can test err.code the same way for every source. */
-  function clientError(code, message) {
+  /** An Error with the server's (or the transport's) code; `retryAfter`: the seconds a quota asks to wait. */
+  function clientError(code, message, retryAfter) {
     var err = new Error(message);
     err.code = code;
+    if (typeof retryAfter === "number" && retryAfter > 0) {
+      err.retryAfter = retryAfter;
+    }
     return err;
   }
 
